@@ -1,0 +1,6 @@
+{#- Fails with the rows for which the boolean expression is false or null. -#}
+{% test expression_is_true(model, expression) %}
+    select *
+    from {{ model }}
+    where not coalesce({{ expression }}, false)
+{% endtest %}

@@ -1,0 +1,85 @@
+-- Baseline against current for every KPI and area: the change in the KPI's unit
+-- (percentage points for a percent), the percent change, and whether that change is an
+-- improvement given the KPI's polarity. Changes smaller than the stable_change_pct
+-- (or, for percent KPIs, stable_change_points) var are "stable".
+with
+
+kpi_values as (
+
+    select * from {{ ref('int_kpi_values') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('kpi_catalogue') }}
+
+),
+
+baseline as (
+
+    select * from kpi_values
+    where window_kind = 'baseline'
+
+),
+
+current_period as (
+
+    select * from kpi_values
+    where window_kind = 'current'
+
+),
+
+compared as (
+
+    select
+        catalogue.kpi_id,
+        catalogue.kpi_name,
+        catalogue.section,
+        catalogue.unit,
+        catalogue.polarity,
+        baseline.area_code,
+        baseline.window_start as baseline_start,
+        baseline.window_end as baseline_end,
+        current_period.window_start as current_start,
+        current_period.window_end as current_end,
+        baseline.kpi_value as baseline_value,
+        current_period.kpi_value as current_value,
+        current_period.kpi_value - baseline.kpi_value as change_value,
+        100.0 * (current_period.kpi_value - baseline.kpi_value)
+        / nullif(baseline.kpi_value, 0) as change_pct
+
+    from catalogue
+    inner join baseline
+        on catalogue.kpi_id = baseline.kpi_id
+    inner join current_period
+        on
+            baseline.kpi_id = current_period.kpi_id
+            and baseline.area_code = current_period.area_code
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when change_value is null then 'not_assessed'
+            when change_value = 0 then 'stable'
+            when
+                unit = 'percent'
+                and abs(change_value) < {{ var('stable_change_points') }}
+                then 'stable'
+            when
+                unit != 'percent'
+                and abs(coalesce(change_pct, 100.0)) < {{ var('stable_change_pct') }}
+                then 'stable'
+            when (change_value < 0) = (polarity = 'lower_is_better') then 'improving'
+            else 'deteriorating'
+        end as status
+
+    from compared
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+-- Every KPI is computed from named event series. This is the one place a series is
+-- defined: a crime series is a filter on fct_crimes (counted on the recorded date,
+-- valued at the crime's harm weight); an outcome series is a filter on the standing
+-- outcome of each recorded crime (counted on the outcome date). The KPI catalogue
+-- (seeds/kpi/kpi_catalogue.csv) names the series each KPI divides or counts.
+{%- set crime_series = {
+    'recorded_crime': 'true',
+    'domestic_abuse_crime': 'is_domestic_abuse',
+    'domestic_abuse_violence_with_injury_crime': 'is_domestic_abuse and is_violence_with_injury',
+    'vawg_crime': 'is_violence_against_women_and_girls',
+    'sexual_offence_crime': 'is_sexual_offence',
+    'serious_youth_violence_crime': 'is_serious_youth_violence',
+    'homicide_crime': 'is_homicide',
+    'domestic_homicide_crime': 'is_homicide and is_domestic_abuse',
+    'knife_crime': 'is_knife_crime',
+    'gun_crime': 'is_gun_crime',
+    'violence_against_business_workers_crime':
+        'is_violence_against_the_person and is_business_worker_victim',
+    'violence_against_emergency_workers_crime':
+        'is_violence_against_the_person and is_emergency_worker_victim',
+    'violence_crime': 'is_violence_against_the_person',
+    'bus_crime': "transport_location = 'bus'",
+    'train_crime': "transport_location = 'train'",
+    'metro_crime': "transport_location = 'metro'",
+    'neighbourhood_crime': 'is_neighbourhood_crime',
+    'vehicle_offences_crime': "neighbourhood_crime_type = 'vehicle_offences'",
+    'residential_burglary_crime': "neighbourhood_crime_type = 'residential_burglary'",
+    'personal_robbery_crime': "neighbourhood_crime_type = 'personal_robbery'",
+    'theft_from_the_person_crime': "neighbourhood_crime_type = 'theft_from_the_person'",
+    'business_crime': 'is_business_victim',
+    'shoplifting_crime': 'is_shoplifting',
+} -%}
+{%- set outcome_series = {
+    'outcome': 'true',
+    'positive_outcome': 'is_positive',
+    'vawg_positive_outcome': 'is_positive and is_violence_against_women_and_girls',
+    'violence_positive_outcome': 'is_positive and is_violence_against_the_person',
+    'shoplifting_positive_outcome': 'is_positive and is_shoplifting',
+    'outcome_code_16': "outcome_code = '16'",
+    'outcome_code_15': "outcome_code = '15'",
+    'out_of_court_resolution': 'is_out_of_court_resolution',
+} %}
+
+with
+
+crimes as (
+
+    select * from {{ ref('fct_crimes') }}
+
+),
+
+outcomes as (
+
+    select * from {{ ref('fct_crime_outcomes') }}
+
+),
+
+standing_outcomes as (
+
+    select
+        outcomes.outcome_date,
+        outcomes.outcome_code,
+        outcomes.is_positive,
+        outcomes.is_out_of_court_resolution,
+        crimes.lpa_code,
+        crimes.is_violence_against_women_and_girls,
+        crimes.is_violence_against_the_person,
+        crimes.is_shoplifting
+
+    from outcomes
+    inner join crimes
+        on outcomes.crime_id = crimes.crime_id
+    where outcomes.is_current_outcome
+
+),
+
+events as (
+
+    {% for series_id, filter in crime_series.items() %}
+    select
+        '{{ series_id }}' as series_id,
+        recorded_date as event_date,
+        lpa_code,
+        cast(harm_weight_days as double) as event_value
+    from crimes
+    where {{ filter }}
+
+    union all
+
+    {% endfor %}
+    {%- for series_id, filter in outcome_series.items() %}
+    select
+        '{{ series_id }}' as series_id,
+        outcome_date as event_date,
+        lpa_code,
+        cast(null as double) as event_value
+    from standing_outcomes
+    where {{ filter }}
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {%- endfor %}
+
+)
+
+select * from events

@@ -1,0 +1,170 @@
+{{ config(materialized='table') }}
+-- The value of every KPI over every window, force-wide (area_code FORCE) and per LPA,
+-- computed as the catalogue says: count or sum of the numerator series, its mean,
+-- numerator / denominator x 100 (percent_of), or per 1,000 residents.
+with
+
+windows as (
+
+    select * from {{ ref('int_kpi_windows') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('kpi_catalogue') }}
+
+),
+
+series_daily as (
+
+    select * from {{ ref('int_kpi_series_daily') }}
+
+),
+
+lpas as (
+
+    select * from {{ ref('dim_local_policing_areas') }}
+
+),
+
+areas as (
+
+    select
+        lpa_code as area_code,
+        population_2021
+    from lpas
+
+    union all
+
+    select
+        'FORCE' as area_code,
+        sum(population_2021) as population_2021
+    from lpas
+
+),
+
+kpi_windows_by_area as (
+
+    select
+        windows.kpi_id,
+        windows.window_kind,
+        windows.window_start,
+        windows.window_end,
+        areas.area_code,
+        areas.population_2021,
+        catalogue.calculation,
+        catalogue.numerator_series,
+        catalogue.denominator_series
+
+    from windows
+    inner join catalogue
+        on windows.kpi_id = catalogue.kpi_id
+    cross join areas
+
+),
+
+numerators as (
+
+    select
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        sum(series_daily.event_count) as event_count,
+        sum(series_daily.value_sum) as value_sum
+
+    from kpi_windows_by_area
+    inner join series_daily
+        on
+            kpi_windows_by_area.numerator_series = series_daily.series_id
+            and kpi_windows_by_area.area_code = series_daily.area_code
+            and series_daily.event_date
+            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+    group by
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code
+
+),
+
+denominators as (
+
+    select
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        sum(series_daily.event_count) as event_count
+
+    from kpi_windows_by_area
+    inner join series_daily
+        on
+            kpi_windows_by_area.denominator_series = series_daily.series_id
+            and kpi_windows_by_area.area_code = series_daily.area_code
+            and series_daily.event_date
+            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+    group by
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code
+
+),
+
+joined as (
+
+    select
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_start,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        kpi_windows_by_area.calculation,
+        kpi_windows_by_area.population_2021,
+        coalesce(numerators.event_count, 0) as numerator_count,
+        coalesce(numerators.value_sum, 0) as numerator_sum,
+        coalesce(denominators.event_count, 0) as denominator_count
+
+    from kpi_windows_by_area
+    left join numerators
+        on
+            kpi_windows_by_area.kpi_id = numerators.kpi_id
+            and kpi_windows_by_area.window_kind = numerators.window_kind
+            and kpi_windows_by_area.window_end = numerators.window_end
+            and kpi_windows_by_area.area_code = numerators.area_code
+    left join denominators
+        on
+            kpi_windows_by_area.kpi_id = denominators.kpi_id
+            and kpi_windows_by_area.window_kind = denominators.window_kind
+            and kpi_windows_by_area.window_end = denominators.window_end
+            and kpi_windows_by_area.area_code = denominators.area_code
+
+),
+
+final as (
+
+    select
+        kpi_id,
+        window_kind,
+        window_start,
+        window_end,
+        area_code,
+        numerator_count,
+        denominator_count,
+        case calculation
+            when 'count' then cast(numerator_count as double)
+            when 'sum' then cast(numerator_sum as double)
+            when 'mean' then numerator_sum / nullif(numerator_count, 0)
+            when 'percent_of'
+                then 100.0 * numerator_count / nullif(denominator_count, 0)
+            when 'per_1000_population'
+                then 1000.0 * numerator_count / nullif(population_2021, 0)
+        end as kpi_value
+
+    from joined
+
+)
+
+select * from final

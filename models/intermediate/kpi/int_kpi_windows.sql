@@ -1,0 +1,89 @@
+-- The date windows every KPI is measured over, from the period vars:
+--   baseline: the plan baseline (vars baseline_start .. baseline_end);
+--   current:  the reporting period (vars current_start .. current_end), moved back by
+--             the KPI's window_lag_months (knife and gun crime lag three months);
+--   trend:    rolling 12-month windows ending at each of the last trend_months month
+--             ends up to the (lagged) current end, for KPIs with has_trend.
+{%- set baseline_start = "cast('" ~ var('baseline_start') ~ "' as date)" -%}
+{%- set baseline_end = "cast('" ~ var('baseline_end') ~ "' as date)" -%}
+{%- set current_start = "cast('" ~ var('current_start') ~ "' as date)" -%}
+{%- set current_end = "cast('" ~ var('current_end') ~ "' as date)" %}
+
+with
+
+catalogue as (
+
+    select * from {{ ref('kpi_catalogue') }}
+
+),
+
+trend_offsets as (
+
+    {{ dbt.generate_series(var('trend_months')) }}
+
+),
+
+scorecard_windows as (
+
+    select
+        kpi_id,
+        'baseline' as window_kind,
+        {{ baseline_start }} as window_start,
+        {{ baseline_end }} as window_end
+
+    from catalogue
+
+    union all
+
+    select
+        kpi_id,
+        'current' as window_kind,
+        {{ shift_months(current_start, '-window_lag_months') }} as window_start,
+        {{ shift_months(current_end, '-window_lag_months') }} as window_end
+
+    from catalogue
+
+),
+
+trend_month_ends as (
+
+    select
+        catalogue.kpi_id,
+        cast({{ dbt.last_day(
+            dbt.dateadd(
+                'month',
+                '1 - trend_offsets.generated_number - catalogue.window_lag_months',
+                current_end
+            ),
+            'month'
+        ) }} as date) as window_end
+
+    from catalogue
+    cross join trend_offsets
+    where catalogue.has_trend
+
+),
+
+trend_windows as (
+
+    select
+        kpi_id,
+        'trend' as window_kind,
+        cast({{ dbt.dateadd(
+            'month', '-11', dbt.date_trunc('month', 'window_end')
+        ) }} as date) as window_start,
+        window_end
+
+    from trend_month_ends
+
+),
+
+final as (
+
+    select * from scorecard_windows
+    union all
+    select * from trend_windows
+
+)
+
+select * from final

@@ -1,0 +1,29 @@
+with
+
+catalogue as (
+
+    select * from {{ ref('kpi_catalogue') }}
+
+),
+
+final as (
+
+    select
+        cast(kpi_id as varchar) as kpi_id,
+        cast(kpi_name as varchar) as kpi_name,
+        cast(section as varchar) as section,
+        cast(plan_priority as varchar) as plan_priority,
+        cast(unit as varchar) as unit,
+        cast(polarity as varchar) as polarity,
+        cast(calculation as varchar) as calculation,
+        cast(numerator_series as varchar) as numerator_series,
+        cast(denominator_series as varchar) as denominator_series,
+        cast(window_lag_months as integer) as window_lag_months,
+        cast(has_trend as boolean) as has_trend,
+        cast(definition as varchar) as definition
+
+    from catalogue
+
+)
+
+select * from final
