@@ -37,6 +37,8 @@ sequenced as (
         outcomes_of_recorded_crimes.crime_id,
         outcomes_of_recorded_crimes.outcome_code,
         outcomes_of_recorded_crimes.outcome_date,
+        outcome_codes.is_positive,
+        outcome_codes.is_out_of_court_resolution,
         row_number() over (
             partition by outcomes_of_recorded_crimes.crime_id
             order by
@@ -48,9 +50,7 @@ sequenced as (
             order by
                 outcomes_of_recorded_crimes.outcome_date desc,
                 outcomes_of_recorded_crimes.outcome_code desc
-        ) = 1 as is_current_outcome,
-        outcome_codes.is_positive,
-        outcome_codes.is_out_of_court_resolution
+        ) = 1 as is_current_outcome
 
     from outcomes_of_recorded_crimes
     inner join outcome_codes

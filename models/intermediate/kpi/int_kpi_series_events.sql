@@ -77,28 +77,28 @@ standing_outcomes as (
 events as (
 
     {% for series_id, filter in crime_series.items() %}
-    select
-        '{{ series_id }}' as series_id,
-        recorded_date as event_date,
-        lpa_code,
-        cast(harm_weight_days as double) as event_value
-    from crimes
-    where {{ filter }}
+        select
+            '{{ series_id }}' as series_id,
+            recorded_date as event_date,
+            lpa_code,
+            cast(harm_weight_days as double) as event_value
+        from crimes
+        where {{ filter }}
 
-    union all
+        union all
 
     {% endfor %}
     {%- for series_id, filter in outcome_series.items() %}
-    select
-        '{{ series_id }}' as series_id,
-        outcome_date as event_date,
-        lpa_code,
-        cast(null as double) as event_value
-    from standing_outcomes
-    where {{ filter }}
-    {% if not loop.last %}
-    union all
-    {% endif %}
+        select
+            '{{ series_id }}' as series_id,
+            outcome_date as event_date,
+            lpa_code,
+            cast(null as double) as event_value
+        from standing_outcomes
+        where {{ filter }}
+        {% if not loop.last %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 )

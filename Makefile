@@ -1,0 +1,51 @@
+# Two entry points for a fresh machine (Python 3.11, pip, make, git):
+#   make run   set up, generate demo extracts if none are present, dbt build
+#   make test  set up, then every test: ruff, SQLFluff, pytest (which builds the
+#              warehouse from fresh demo extracts and runs every dbt test)
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+export DO_NOT_TRACK := 1
+export POLICE_LANDING_DIR ?= $(CURDIR)/data/landing
+export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
+
+EXTRACTS := $(POLICE_LANDING_DIR)/crimes.csv $(POLICE_LANDING_DIR)/crime_outcomes.csv
+
+.PHONY: setup extracts run build test lint benchmark clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Demo extracts are generated only when none are present: real extracts dropped into
+# data/landing are never overwritten.
+extracts: setup
+	@if [ -f $(POLICE_LANDING_DIR)/crimes.csv ] && [ -f $(POLICE_LANDING_DIR)/crime_outcomes.csv ]; then \
+		echo "Extracts present in $(POLICE_LANDING_DIR)"; \
+	else \
+		$(BIN)/python scripts/generate_demo_extracts.py --out $(POLICE_LANDING_DIR); \
+	fi
+
+build: setup
+	mkdir -p $(dir $(POLICE_WAREHOUSE_PATH))
+	$(BIN)/dbt build
+
+run: extracts build
+
+lint: setup
+	$(BIN)/ruff check scripts tests
+	$(BIN)/sqlfluff lint models
+
+test: lint
+	$(BIN)/pytest
+
+benchmark: extracts
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf target logs

@@ -1,0 +1,119 @@
+"""Speed and memory of the warehouse build on the current extracts.
+
+Prints, for the extracts in POLICE_LANDING_DIR (default data/landing):
+  - rows and size of each extract;
+  - the median time DuckDB needs to read every extract once (all columns parsed);
+  - the median wall time and peak memory (max RSS) of `dbt build`, and its ratio to
+    the read time, measured in the same run.
+
+The build goes into a temporary warehouse, so the published one is not touched.
+
+    python scripts/benchmark.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def extract_files(landing: Path) -> list[Path]:
+    files = sorted(landing.glob("*.csv"))
+    if not files:
+        sys.exit(f"No extracts in {landing}: run `make extracts` first.")
+    return files
+
+
+def read_all_once(files: list[Path]) -> float:
+    """Seconds for DuckDB to parse every column of every extract once."""
+    with duckdb.connect() as con:
+        started = time.perf_counter()
+        for path in files:
+            con.sql(
+                f"create or replace temp table t as "
+                f"select * from read_csv('{path}', header = true, all_varchar = true)"
+            )
+        return time.perf_counter() - started
+
+
+def dbt_build(landing: Path, workdir: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one `dbt build` into a fresh warehouse."""
+    warehouse = workdir / "police.duckdb"
+    warehouse.unlink(missing_ok=True)
+    env = dict(
+        os.environ,
+        DO_NOT_TRACK="1",
+        POLICE_LANDING_DIR=str(landing),
+        POLICE_WAREHOUSE_PATH=str(warehouse),
+    )
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [
+        str(dbt),
+        "build",
+        "--quiet",
+        "--target-path",
+        str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
+    ]
+    started = time.perf_counter()
+    with subprocess.Popen(command, cwd=PROJECT_DIR, env=env) as process:
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.exit(f"dbt build failed (exit {process.returncode})")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
+    args = parser.parse_args()
+
+    landing = Path(os.environ.get("POLICE_LANDING_DIR", PROJECT_DIR / "data" / "landing"))
+    files = extract_files(landing)
+
+    print(f"Extracts in {landing}")
+    with duckdb.connect() as con:
+        for path in files:
+            (rows,) = con.sql(
+                f"select count(*) from read_csv('{path}', header = true, all_varchar = true)"
+            ).fetchone()
+            print(f"  {path.name:<28} {rows:>12,} rows {path.stat().st_size / 2**20:>9.1f} MiB")
+
+    reads = [read_all_once(files) for _ in range(args.runs)]
+    read_median = statistics.median(reads)
+    print(f"DuckDB reads every extract once: median {read_median:.2f} s over {args.runs} runs")
+
+    builds: list[float] = []
+    peaks: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
+        for _ in range(args.runs):
+            seconds, peak = dbt_build(landing, Path(tmp))
+            builds.append(seconds)
+            peaks.append(peak)
+    build_median = statistics.median(builds)
+    print(
+        f"dbt build: median {build_median:.1f} s wall over {args.runs} runs "
+        f"(runs: {', '.join(f'{s:.1f}' for s in builds)}), "
+        f"peak memory {max(peaks):.0f} MiB (max RSS of dbt and DuckDB)"
+    )
+    print(f"dbt build / DuckDB read ratio: {build_median / read_median:.1f}x")
+    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Benchmark process peak memory (the DuckDB read): {self_peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

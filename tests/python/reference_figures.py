@@ -1,0 +1,134 @@
+"""Figures the November 2025 board report states (../shared/reference/
+police-and-crime-plan-performance-2025-11.txt), which the warehouse must reproduce from
+the demo extracts. Report paragraph in the comment; counts are exact, rates to 0.1,
+a change given alone is the change_pct rounded to 0.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    kpi_id: str
+    field: str  # baseline_value, current_value, change_pct or change_value
+    expected: float
+    tolerance: float  # 0 for an exact count; 0.05 for a figure given to 0.1
+    paragraph: str
+
+
+def count(kpi_id: str, field: str, expected: int, paragraph: str) -> Figure:
+    return Figure(kpi_id, field, expected, 0.0, paragraph)
+
+
+def one_dp(kpi_id: str, field: str, expected: float, paragraph: str) -> Figure:
+    return Figure(kpi_id, field, expected, 0.05, paragraph)
+
+
+FORCE_FIGURES: list[Figure] = [
+    count("total_recorded_crime", "baseline_value", 328_153, "2.7"),
+    count("total_recorded_crime", "current_value", 299_579, "2.7"),
+    one_dp("total_recorded_crime", "change_pct", -8.7, "2.7"),
+    count("domestic_abuse_crimes", "current_value", 53_405, "3.2"),
+    one_dp("domestic_abuse_crimes", "change_pct", -4.9, "3.2"),
+    count("domestic_abuse_violence_with_injury", "current_value", 11_036, "3.2"),
+    one_dp("domestic_abuse_violence_with_injury", "change_pct", -11.7, "3.2"),
+    count("vawg_crimes", "baseline_value", 61_978, "3.3"),
+    count("vawg_crimes", "current_value", 50_734, "3.3"),
+    one_dp("vawg_crimes", "change_pct", -18.1, "3.3"),
+    one_dp("vawg_positive_outcome_rate", "current_value", 13.5, "3.4"),
+    one_dp("vawg_positive_outcome_rate", "change_value", 6.8, "3.4"),
+    count("sexual_violence", "baseline_value", 10_739, "3.5"),
+    count("sexual_violence", "current_value", 11_762, "3.5"),
+    one_dp("sexual_violence", "change_pct", 9.5, "3.5"),
+    count("serious_youth_violence", "current_value", 6_148, "3.6"),
+    one_dp("serious_youth_violence", "change_pct", -16.8, "3.6"),
+    count("homicides", "baseline_value", 43, "3.7"),
+    count("homicides", "current_value", 34, "3.7"),
+    count("domestic_homicides", "baseline_value", 7, "3.7"),
+    count("domestic_homicides", "current_value", 4, "3.7"),
+    count("knife_crime", "baseline_value", 5_268, "3.9"),
+    count("knife_crime", "current_value", 4_309, "3.9"),
+    one_dp("knife_crime", "change_pct", -18.2, "3.9"),
+    count("gun_crime", "baseline_value", 576, "3.9"),
+    count("gun_crime", "current_value", 434, "3.9"),
+    one_dp("gun_crime", "change_pct", -24.7, "3.9"),
+    count("violence_against_business_workers", "current_value", 469, "3.11"),
+    one_dp("violence_against_business_workers", "change_pct", -10.8, "3.11"),
+    count("violence_against_emergency_workers", "baseline_value", 3_034, "3.12"),
+    count("violence_against_emergency_workers", "current_value", 2_934, "3.12"),
+    one_dp("violence_against_emergency_workers", "change_pct", -3.3, "3.12"),
+    count("violence_positive_outcomes", "current_value", 14_157, "3.13"),
+    one_dp("violence_positive_outcome_rate", "current_value", 11.8, "3.13"),
+    one_dp("violence_positive_outcome_rate", "change_value", 5.6, "3.13"),
+    count("bus_crime", "current_value", 4_057, "4.9"),
+    one_dp("bus_crime", "change_pct", -3.8, "4.9"),
+    count("train_crime", "current_value", 2_905, "4.9"),
+    one_dp("train_crime", "change_pct", 13.0, "4.9"),
+    count("metro_crime", "current_value", 132, "4.9"),
+    one_dp("metro_crime", "change_pct", 15.8, "4.9"),
+    count("neighbourhood_crime", "current_value", 45_184, "5.2"),
+    one_dp("neighbourhood_crime", "change_pct", -23.6, "5.2"),
+    count("residential_burglary", "current_value", 10_502, "5.3"),
+    one_dp("residential_burglary", "change_pct", -25.1, "5.3"),
+    count("personal_robbery", "current_value", 4_982, "5.3"),
+    one_dp("personal_robbery", "change_pct", -32.9, "5.3"),
+    count("theft_from_person", "current_value", 2_592, "5.3"),
+    one_dp("theft_from_person", "change_pct", -26.7, "5.3"),
+    count("business_crime", "baseline_value", 53_886, "5.4"),
+    count("business_crime", "current_value", 56_258, "5.4"),
+    one_dp("business_crime", "change_pct", 4.4, "5.4"),
+    count("shoplifting", "current_value", 32_450, "5.5"),
+    one_dp("shoplifting", "change_pct", 33.4, "5.5"),
+    count("shoplifting_positive_outcomes", "current_value", 8_480, "5.7"),
+    one_dp("shoplifting_positive_outcome_rate", "current_value", 26.1, "5.7"),
+    one_dp("shoplifting_positive_outcome_rate", "change_value", 12.2, "5.7"),
+    count("positive_outcomes", "current_value", 44_613, "9.2"),
+    one_dp("positive_outcomes", "change_pct", 72.6, "9.2"),
+    one_dp("positive_outcome_rate", "baseline_value", 7.9, "9.3"),
+    one_dp("positive_outcome_rate", "current_value", 14.9, "9.3"),
+    one_dp("outcome_code_16_share", "baseline_value", 27.8, "9.5"),
+    one_dp("outcome_code_16_share", "current_value", 26.9, "9.5"),
+    one_dp("outcome_code_15_share", "baseline_value", 11.9, "9.6"),
+    one_dp("outcome_code_15_share", "current_value", 15.5, "9.6"),
+    count("out_of_court_resolutions", "baseline_value", 8_721, "10.5"),
+    count("out_of_court_resolutions", "current_value", 14_051, "10.5"),
+    one_dp("out_of_court_resolutions", "change_pct", 61.1, "10.5"),
+    one_dp("harm_score", "change_pct", -12.0, "10.2"),
+]
+
+# Harm score is reported in millions to one decimal place (paragraph 10.2).
+HARM_SCORE_MILLIONS = {"baseline_value": 47.1, "current_value": 41.4}
+
+# change_pct of total recorded crime by LPA (paragraph 2.8).
+TOTAL_CRIME_CHANGE_BY_LPA = {
+    "Wolverhampton": -14.6,
+    "Coventry": -13.3,
+    "Walsall": -9.0,
+    "Sandwell": -8.7,
+    "Solihull": -7.9,
+    "Dudley": -6.8,
+    "Birmingham": -5.8,
+}
+
+# Neighbourhood crime by LPA (paragraph 5.2): the three largest reductions; all LPAs fall.
+NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA = {"Coventry": -36.3, "Walsall": -29.3, "Solihull": -24.2}
+
+# Shoplifting rose in every LPA, Walsall most (paragraph 5.5).
+SHOPLIFTING_CHANGE_WALSALL = 51.5
+
+# Figures the report states that cannot hold together with its own headline. The
+# warehouse honours the headline; each entry says what the report says and why.
+REPORT_DISAGREEMENTS = {
+    ("vehicle_offences", "current_value"): (
+        27_109,
+        "5.3 gives parts 27,109 + 10,502 + 4,982 + 2,592 = 45,185, one more than the "
+        "neighbourhood crime headline of 45,184 in 5.2",
+    ),
+    ("vehicle_offences", "change_pct"): (
+        -20.3,
+        "the baselines implied by the four parts' changes in 5.3 add to at most 59,033, "
+        "but the headline's -23.6% needs a baseline of 59,101-59,177",
+    ),
+}

@@ -1,0 +1,150 @@
+"""The warehouse, built by dbt from the demo extracts, reproduces the board report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from reference_figures import (
+    FORCE_FIGURES,
+    HARM_SCORE_MILLIONS,
+    NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA,
+    REPORT_DISAGREEMENTS,
+    SHOPLIFTING_CHANGE_WALSALL,
+    TOTAL_CRIME_CHANGE_BY_LPA,
+    Figure,
+)
+
+Query = Callable[[str], list[tuple]]
+
+
+def scorecard_value(query: Query, kpi_id: str, field: str) -> float:
+    rows = query(f"select {field} from marts.kpi_scorecard where kpi_id = '{kpi_id}'")
+    assert len(rows) == 1, f"{kpi_id} is not exactly one row of kpi_scorecard"
+    return rows[0][0]
+
+
+def lpa_change(query: Query, kpi_id: str) -> dict[str, float]:
+    rows = query(
+        f"select lpa_name, change_pct from marts.kpi_scorecard_by_lpa where kpi_id = '{kpi_id}'"
+    )
+    return dict(rows)
+
+
+@pytest.mark.parametrize(
+    "figure", FORCE_FIGURES, ids=lambda f: f"{f.kpi_id}.{f.field}[{f.paragraph}]"
+)
+def test_scorecard_reproduces_report_figure(query: Query, figure: Figure) -> None:
+    value = scorecard_value(query, figure.kpi_id, figure.field)
+    assert value is not None
+    assert abs(value - figure.expected) <= figure.tolerance + 1e-9, (
+        f"{figure.kpi_id}.{figure.field}: warehouse {value}, report {figure.expected} "
+        f"(paragraph {figure.paragraph})"
+    )
+
+
+@pytest.mark.parametrize("field", sorted(HARM_SCORE_MILLIONS))
+def test_harm_score_in_millions(query: Query, field: str) -> None:
+    value = scorecard_value(query, "harm_score", field)
+    assert abs(value / 1e6 - HARM_SCORE_MILLIONS[field]) <= 0.05
+
+
+def test_total_crime_change_by_lpa(query: Query) -> None:
+    changes = lpa_change(query, "total_recorded_crime")
+    assert set(changes) == set(TOTAL_CRIME_CHANGE_BY_LPA)
+    for lpa, expected in TOTAL_CRIME_CHANGE_BY_LPA.items():
+        assert abs(changes[lpa] - expected) <= 0.05, (lpa, changes[lpa], expected)
+
+
+def test_lpa_counts_add_up_to_force(query: Query) -> None:
+    rows = query(
+        """
+        select force.kpi_id, force.current_value, sum(lpa.current_value)
+        from marts.kpi_scorecard as force
+        inner join marts.kpi_scorecard_by_lpa as lpa on force.kpi_id = lpa.kpi_id
+        where force.unit = 'count'
+        group by force.kpi_id, force.current_value
+        """
+    )
+    assert len(rows) > 20
+    for kpi_id, force_value, lpa_sum in rows:
+        assert force_value == lpa_sum, kpi_id
+
+
+def test_neighbourhood_crime_falls_everywhere_most_in_three_lpas(query: Query) -> None:
+    changes = lpa_change(query, "neighbourhood_crime")
+    for lpa, expected in NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA.items():
+        assert abs(changes[lpa] - expected) <= 0.05, (lpa, changes[lpa], expected)
+    assert all(change < 0 for change in changes.values())
+    three_largest = sorted(changes, key=changes.get)[:3]
+    assert set(three_largest) == set(NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA)
+
+
+def test_shoplifting_rises_everywhere_most_in_walsall(query: Query) -> None:
+    changes = lpa_change(query, "shoplifting")
+    assert all(change > 0 for change in changes.values())
+    assert max(changes, key=changes.get) == "Walsall"
+    assert abs(changes["Walsall"] - SHOPLIFTING_CHANGE_WALSALL) <= 0.05
+
+
+def test_neighbourhood_crime_is_its_four_parts(query: Query) -> None:
+    """The report's parts and headline disagree; the warehouse keeps them consistent."""
+    parts = ["vehicle_offences", "residential_burglary", "personal_robbery", "theft_from_person"]
+    for field in ("baseline_value", "current_value"):
+        total = scorecard_value(query, "neighbourhood_crime", field)
+        assert total == sum(scorecard_value(query, part, field) for part in parts)
+
+
+@pytest.mark.parametrize("key", sorted(REPORT_DISAGREEMENTS), ids=lambda k: ".".join(k))
+def test_report_disagreements_stay_close(query: Query, key: tuple[str, str]) -> None:
+    """Where the report contradicts itself the headline wins, and the part stays close."""
+    report_value, _reason = REPORT_DISAGREEMENTS[key]
+    value = scorecard_value(query, *key)
+    tolerance = 1 if key[1] == "current_value" else 0.5
+    assert value != report_value
+    assert abs(value - report_value) <= tolerance
+
+
+def test_trend_mart_has_24_monthly_points(query: Query) -> None:
+    rows = query(
+        """
+        select kpi_id, count(*), min(month_end), max(month_end)
+        from marts.kpi_trend_monthly
+        where area_code = 'FORCE'
+        group by kpi_id
+        """
+    )
+    assert {row[0] for row in rows} >= {"positive_outcomes", "positive_outcome_rate", "harm_score"}
+    for _kpi, points, first, last in rows:
+        assert points == 24
+        assert str(last) == "2025-09-30"
+        assert str(first) == "2023-10-31"
+
+
+def test_trend_last_point_is_the_current_window(query: Query) -> None:
+    rows = query(
+        """
+        select trend.kpi_id, trend.rolling_12_month_value, scorecard.current_value
+        from marts.kpi_trend_monthly as trend
+        inner join marts.kpi_scorecard as scorecard on trend.kpi_id = scorecard.kpi_id
+        where trend.area_code = 'FORCE' and trend.month_end = scorecard.current_end
+        """
+    )
+    assert rows
+    for kpi_id, trend_value, current_value in rows:
+        assert trend_value == pytest.approx(current_value), kpi_id
+
+
+def test_descriptions_reach_the_warehouse(query: Query) -> None:
+    rows = query(
+        """
+        select table_name, column_name, comment
+        from duckdb_columns()
+        where schema_name = 'marts' and (comment is null or comment = '')
+        """
+    )
+    assert rows == []
+    tables = query("select table_name, comment from duckdb_tables() where schema_name = 'marts'")
+    assert len(tables) >= 10
+    assert all(comment for _name, comment in tables)
