@@ -137,14 +137,22 @@ def test_trend_last_point_is_the_current_window(query: Query) -> None:
 
 
 def test_descriptions_reach_the_warehouse(query: Query) -> None:
-    rows = query(
+    """persist_docs: every model and seed has its description, every mart column too."""
+    undocumented_columns = query(
         """
-        select table_name, column_name, comment
+        select table_name, column_name
         from duckdb_columns()
-        where schema_name = 'marts' and (comment is null or comment = '')
+        where schema_name = 'marts' and coalesce(comment, '') = ''
         """
     )
-    assert rows == []
-    tables = query("select table_name, comment from duckdb_tables() where schema_name = 'marts'")
-    assert len(tables) >= 10
-    assert all(comment for _name, comment in tables)
+    assert undocumented_columns == []
+    relations = query(
+        """
+        select schema_name, table_name, comment from duckdb_tables()
+        union all
+        select schema_name, view_name, comment from duckdb_views() where not internal
+        """
+    )
+    schemas = {schema for schema, _name, _comment in relations}
+    assert schemas >= {"staging", "intermediate", "marts", "reference"}
+    assert [(s, n) for s, n, comment in relations if not comment] == []

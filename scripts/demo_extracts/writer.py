@@ -1,0 +1,122 @@
+"""CSV writing: DuckDB formats and writes the rows; files appear atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from .crimes import AGE_BANDS, SEX_CODES, STATUSES, TRANSPORT, CrimeRows
+from .outcomes import OutcomeRows
+from .reference import Reference
+
+CRIMES_COLUMNS = (
+    "crime_reference",
+    "recorded_date",
+    "ho_offence_code",
+    "neighbourhood_code",
+    "record_status",
+    "domestic_abuse_flag",
+    "victim_sex",
+    "victim_age_band",
+    "business_victim_flag",
+    "emergency_worker_victim_flag",
+    "business_worker_victim_flag",
+    "knife_sharp_instrument_flag",
+    "firearm_flag",
+    "transport_location",
+)
+OUTCOMES_COLUMNS = ("crime_reference", "outcome_code", "outcome_date")
+
+
+def _category(codes: NDArray[np.int64], labels: tuple[str, ...]) -> pd.Categorical:
+    """Labels by index; -1 is empty (NULL, written as an empty field)."""
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=list(labels))
+
+
+def _flag(values: NDArray[np.bool_]) -> pd.Categorical:
+    return pd.Categorical.from_codes(values.astype(np.int64), categories=["N", "Y"])
+
+
+def _copy(frame: pd.DataFrame, select: str, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    target = str(tmp).replace("'", "''")
+    try:
+        with duckdb.connect() as con:
+            con.execute("set preserve_insertion_order = true")
+            con.register("src", frame)
+            con.execute(f"copy ({select}) to '{target}' (header, delimiter ',')")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_crimes(ref: Reference, rows: CrimeRows, order: NDArray[np.int64], path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "seq": rows.sequence[order].astype(np.int32),
+            "yy": rows.year2[order].astype(np.int32),
+            "day": rows.day[order].astype(np.int32),
+            "offence": _category(rows.offence[order], ref.offence_codes),
+            "neighbourhood": _category(rows.neighbourhood[order], ref.neighbourhood_codes),
+            "status": _category(rows.status[order], STATUSES),
+            "domestic": _flag(rows.domestic[order]),
+            "sex": _category(rows.victim_sex[order], SEX_CODES),
+            "age": _category(rows.victim_age[order], AGE_BANDS),
+            "business": _flag(rows.business[order]),
+            "emergency": _flag(rows.emergency_worker[order]),
+            "business_worker": _flag(rows.business_worker[order]),
+            "knife": _flag(rows.knife[order]),
+            "firearm": _flag(rows.firearm[order]),
+            "transport": _category(rows.transport[order], TRANSPORT),
+        }
+    )
+    sources = (
+        "printf('20/%06d/%02d', seq, yy)",
+        "date '1970-01-01' + day",
+        "offence",
+        "neighbourhood",
+        "status",
+        "domestic",
+        "sex",
+        "age",
+        "business",
+        "emergency",
+        "business_worker",
+        "knife",
+        "firearm",
+        "transport",
+    )
+    select = ", ".join(f"{s} as {c}" for s, c in zip(sources, CRIMES_COLUMNS, strict=True))
+    _copy(frame, f"select {select} from src", path)
+
+
+def write_outcomes(
+    ref: Reference,
+    crimes: CrimeRows,
+    outcomes: OutcomeRows,
+    crime_order: NDArray[np.int64],
+    path: Path,
+) -> None:
+    position = np.empty(len(crime_order), dtype=np.int64)
+    position[crime_order] = np.arange(len(crime_order))
+    order = np.lexsort((outcomes.outcome, position[outcomes.crime], outcomes.day))
+    crime = outcomes.crime[order]
+    frame = pd.DataFrame(
+        {
+            "seq": crimes.sequence[crime].astype(np.int32),
+            "yy": crimes.year2[crime].astype(np.int32),
+            "code": _category(outcomes.outcome[order], ref.outcome_codes),
+            "day": outcomes.day[order].astype(np.int32),
+        }
+    )
+    select = (
+        "select printf('20/%06d/%02d', seq, yy) as crime_reference, code as outcome_code, "
+        "date '1970-01-01' + day as outcome_date from src"
+    )
+    _copy(frame, select, path)
