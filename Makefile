@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export POLICE_LANDING_DIR ?= $(CURDIR)/data/landing
 export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 
-EXTRACTS := $(POLICE_LANDING_DIR)/crimes.csv $(POLICE_LANDING_DIR)/crime_outcomes.csv
+EXTRACT_NAMES := crimes crime_outcomes calls incidents
 
 .PHONY: setup extracts run build test lint benchmark clean
 
@@ -22,13 +22,21 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# Demo extracts are generated only when none are present: real extracts dropped into
-# data/landing are never overwritten.
+# Demo extracts are generated only when no extract is present: real extracts dropped
+# into data/landing are never overwritten, and a partial delivery stops the run.
 extracts: setup
-	@if [ -f $(POLICE_LANDING_DIR)/crimes.csv ] && [ -f $(POLICE_LANDING_DIR)/crime_outcomes.csv ]; then \
-		echo "Extracts present in $(POLICE_LANDING_DIR)"; \
-	else \
+	@present=""; missing=""; \
+	for name in $(EXTRACT_NAMES); do \
+		if [ -f $(POLICE_LANDING_DIR)/$$name.csv ]; then present="$$present $$name"; \
+		else missing="$$missing $$name"; fi; \
+	done; \
+	if [ -z "$$present" ]; then \
 		$(BIN)/python scripts/generate_demo_extracts.py --out $(POLICE_LANDING_DIR); \
+	elif [ -n "$$missing" ]; then \
+		echo "$(POLICE_LANDING_DIR) has$$present but not$$missing (.csv): deliver every extract" >&2; \
+		exit 1; \
+	else \
+		echo "Extracts present in $(POLICE_LANDING_DIR)"; \
 	fi
 
 build: setup

@@ -26,6 +26,11 @@ def one_dp(kpi_id: str, field: str, expected: float, paragraph: str) -> Figure:
     return Figure(kpi_id, field, expected, 0.05, paragraph)
 
 
+def whole(kpi_id: str, field: str, expected: float, paragraph: str) -> Figure:
+    """A figure the report gives to the whole unit (mean answer seconds)."""
+    return Figure(kpi_id, field, expected, 0.5, paragraph)
+
+
 FORCE_FIGURES: list[Figure] = [
     count("total_recorded_crime", "baseline_value", 328_153, "2.7"),
     count("total_recorded_crime", "current_value", 299_579, "2.7"),
@@ -96,7 +101,70 @@ FORCE_FIGURES: list[Figure] = [
     count("out_of_court_resolutions", "current_value", 14_051, "10.5"),
     one_dp("out_of_court_resolutions", "change_pct", 61.1, "10.5"),
     one_dp("harm_score", "change_pct", -12.0, "10.2"),
+    # Contact and response (section 7), anti-social behaviour (2.5-2.6), street racing (4.5)
+    count("calls_999", "baseline_value", 810_868, "7.2"),
+    count("calls_999", "current_value", 721_453, "7.2"),
+    one_dp("calls_999", "change_pct", -11.0, "7.2"),
+    one_dp("calls_999_answered_pct", "baseline_value", 99.9, "7.2"),
+    one_dp("calls_999_answered_pct", "current_value", 99.9, "7.2"),
+    one_dp("calls_999_answered_within_10s_pct", "baseline_value", 92.9, "7.3"),
+    one_dp("calls_999_answered_within_10s_pct", "current_value", 97.6, "7.3"),
+    whole("calls_999_mean_answer_seconds", "baseline_value", 5, "7.4"),
+    whole("calls_999_mean_answer_seconds", "current_value", 2, "7.4"),
+    count("calls_999_abandoned_after_10s", "baseline_value", 651, "7.5"),
+    count("calls_999_abandoned_after_10s", "current_value", 68, "7.5"),
+    count("calls_101", "baseline_value", 655_829, "7.6"),
+    count("calls_101", "current_value", 807_116, "7.6"),
+    one_dp("calls_101", "change_pct", 23.1, "7.6"),
+    one_dp("calls_101_answered_pct", "baseline_value", 87.1, "7.6"),
+    one_dp("calls_101_answered_pct", "current_value", 97.2, "7.6"),
+    one_dp("calls_101_answered_within_3min_pct", "baseline_value", 75.5, "7.7"),
+    one_dp("calls_101_answered_within_3min_pct", "current_value", 96.8, "7.7"),
+    whole("calls_101_mean_answer_seconds", "baseline_value", 134, "7.8"),
+    whole("calls_101_mean_answer_seconds", "current_value", 23, "7.8"),
+    count("calls_101_abandoned_after_3min", "baseline_value", 36_091, "7.9"),
+    count("calls_101_abandoned_after_3min", "current_value", 3_232, "7.9"),
+    one_dp("calls_101_abandoned_after_3min", "change_pct", -91.0, "7.9"),
+    count("emergency_incidents", "current_value", 185_824, "7.10"),
+    one_dp("emergency_incidents", "change_pct", 4.2, "7.10"),
+    count("emergency_incidents_attended", "baseline_value", 171_507, "7.10"),
+    count("emergency_incidents_attended", "current_value", 185_425, "7.10"),
+    one_dp("emergency_incidents_attended", "change_pct", 8.1, "7.10"),
+    count("emergency_median_response_seconds", "baseline_value", 749, "7.11"),
+    count("emergency_median_response_seconds", "current_value", 625, "7.11"),
+    one_dp("emergency_median_response_seconds", "change_pct", -16.6, "7.11"),
+    one_dp("emergency_attended_within_15min_pct", "baseline_value", 58.7, "7.12"),
+    one_dp("emergency_attended_within_15min_pct", "current_value", 74.8, "7.12"),
+    count("priority_incidents", "current_value", 118_183, "7.14"),
+    one_dp("priority_incidents", "change_pct", 33.7, "7.14"),
+    count("priority_incidents_attended", "baseline_value", 78_892, "7.14"),
+    count("priority_incidents_attended", "current_value", 106_273, "7.14"),
+    count("priority_median_response_seconds", "baseline_value", 4_157, "7.15"),
+    count("priority_median_response_seconds", "current_value", 2_427, "7.15"),
+    one_dp("priority_median_response_seconds", "change_pct", -41.6, "7.15"),
+    one_dp("priority_attended_within_1h_pct", "baseline_value", 41.1, "7.16"),
+    one_dp("priority_attended_within_1h_pct", "current_value", 64.0, "7.16"),
+    count("asb_incidents", "baseline_value", 26_405, "2.5"),
+    count("asb_incidents", "current_value", 26_613, "2.5"),
+    one_dp("asb_incidents", "change_pct", 0.8, "2.5"),
+    count("asb_personal_incidents", "current_value", 4_785, "2.6"),
+    count("asb_environmental_incidents", "current_value", 2_583, "2.6"),
+    count("street_racing_incidents", "current_value", 2_918, "4.5"),
+    one_dp("street_racing_incidents", "change_pct", -27.9, "4.5"),
 ]
+
+# The five neighbourhoods with most ASB incidents in the current window (paragraph 2.6).
+ASB_TOP_NEIGHBOURHOODS = [
+    ("St Michael's", 958),
+    ("Birmingham City Centre", 685),
+    ("St Matthew's", 436),
+    ("Aston", 421),
+    ("Lozells and East Handsworth", 369),
+]
+
+# September 2025: Birmingham's 15-minute emergency compliance, below the other LPAs'
+# average (paragraph 7.13, Figure 4).
+BIRMINGHAM_SEPTEMBER_15MIN_PCT = 71.0
 
 # Harm score is reported in millions to one decimal place (paragraph 10.2).
 HARM_SCORE_MILLIONS = {"baseline_value": 47.1, "current_value": 41.4}
@@ -118,17 +186,63 @@ NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA = {"Coventry": -36.3, "Walsall": -29.3, "Solih
 # Shoplifting rose in every LPA, Walsall most (paragraph 5.5).
 SHOPLIFTING_CHANGE_WALSALL = 51.5
 
-# Figures the report states that cannot hold together with its own headline. The
-# warehouse honours the headline; each entry says what the report says and why.
-REPORT_DISAGREEMENTS = {
-    ("vehicle_offences", "current_value"): (
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A figure the report states that contradicts its own other figures. The warehouse
+    holds the value the other figures imply (the headline or the stated counts)."""
+
+    kpi_id: str
+    field: str
+    report_value: float
+    warehouse_value: float
+    tolerance: float
+    reason: str
+
+
+REPORT_DISAGREEMENTS: list[Disagreement] = [
+    Disagreement(
+        "vehicle_offences",
+        "current_value",
         27_109,
-        "5.3 gives parts 27,109 + 10,502 + 4,982 + 2,592 = 45,185, one more than the "
-        "neighbourhood crime headline of 45,184 in 5.2",
+        27_108,
+        0,
+        "5.3's parts 27,109 + 10,502 + 4,982 + 2,592 = 45,185, one more than 5.2's "
+        "neighbourhood crime headline 45,184; the headline wins: 45,184 - 10,502 - 4,982 "
+        "- 2,592 = 27,108",
     ),
-    ("vehicle_offences", "change_pct"): (
+    Disagreement(
+        "vehicle_offences",
+        "change_pct",
         -20.3,
-        "the baselines implied by the four parts' changes in 5.3 add to at most 59,033, "
-        "but the headline's -23.6% needs a baseline of 59,101-59,177",
+        -20.6,
+        0.05,
+        "the baselines the four parts' changes in 5.3 imply add to at most 59,033, but the "
+        "headline's -23.6% needs 59,101-59,177; vehicle offences absorb the difference",
     ),
-}
+    Disagreement(
+        "priority_incidents_attended",
+        "change_pct",
+        48.0,
+        34.7,
+        0.05,
+        "7.14 states +48.0%, but its own counts 78,892 -> 106,273 are +34.7%",
+    ),
+    Disagreement(
+        "calls_999_abandoned_after_10s",
+        "change_pct",
+        -89.5,
+        -89.6,
+        0.05,
+        "7.5 states an 89.5% reduction, but 651 -> 68 is -89.55%, which rounds to -89.6%",
+    ),
+    Disagreement(
+        "asb_nuisance_incidents",
+        "current_value",
+        19_480,
+        19_245,
+        0,
+        "2.6's categories 19,480 + 4,785 + 2,583 = 26,848, not 2.5's total 26,613; the "
+        "total wins: 26,613 - 4,785 - 2,583 = 19,245",
+    ),
+]

@@ -1,7 +1,8 @@
 -- Baseline against current for every KPI and area: the change in the KPI's unit
 -- (percentage points for a percent), the percent change, and whether that change is an
 -- improvement given the KPI's polarity. Changes smaller than the stable_change_pct
--- (or, for percent KPIs, stable_change_points) var are "stable".
+-- (or, for percent KPIs, stable_change_points) var are "stable"; demand volumes
+-- (polarity neutral) and missing values are "not_assessed".
 with
 
 kpi_values as (
@@ -64,7 +65,7 @@ final as (
     select
         *,
         case
-            when change_value is null then 'not_assessed'
+            when change_value is null or polarity = 'neutral' then 'not_assessed'
             when change_value = 0 then 'stable'
             when
                 unit = 'percent'

@@ -1,6 +1,7 @@
 {{ config(materialized='table') }}
 -- Each series counted and summed per day, for every LPA and for the force as a whole
--- (area_code FORCE). Small: one row per series, area and day with events.
+-- (area_code FORCE). Calls have no LPA: they count force-wide only. Small: one row per
+-- series, area and day with events.
 with
 
 events as (
@@ -40,7 +41,10 @@ force_wide as (
 final as (
 
     select * from by_lpa
+    where area_code is not null
+
     union all
+
     select * from force_wide
 
 )

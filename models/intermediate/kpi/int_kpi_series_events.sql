@@ -1,8 +1,12 @@
 -- Every KPI is computed from named event series. This is the one place a series is
--- defined: a crime series is a filter on fct_crimes (counted on the recorded date,
--- valued at the crime's harm weight); an outcome series is a filter on the standing
--- outcome of each recorded crime (counted on the outcome date). The KPI catalogue
--- (seeds/kpi/kpi_catalogue.csv) names the series each KPI divides or counts.
+-- defined, as a filter on one fact:
+--   crime series    fct_crimes, on the recorded date, valued at the harm weight;
+--   outcome series  the standing outcome of each recorded crime, on the outcome date;
+--   call series     fct_calls, on the local date presented, valued at the seconds to
+--                   answer (answered calls) or to abandon (abandoned calls);
+--   incident series fct_incidents, on the local date created, valued at the response
+--                   seconds (attended incidents).
+-- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
 {%- set crime_series = {
     'recorded_crime': 'true',
     'domestic_abuse_crime': 'is_domestic_abuse',
@@ -39,6 +43,34 @@
     'outcome_code_16': "outcome_code = '16'",
     'outcome_code_15': "outcome_code = '15'",
     'out_of_court_resolution': 'is_out_of_court_resolution',
+} -%}
+{%- set call_series = {
+    'calls_999': ("channel = '999'", 'null'),
+    'calls_999_answered': ("channel = '999' and is_answered", 'answer_seconds'),
+    'calls_999_answered_within_10s':
+        ("channel = '999' and answer_seconds <= 10", 'answer_seconds'),
+    'calls_999_abandoned_after_10s':
+        ("channel = '999' and abandon_seconds > 10", 'abandon_seconds'),
+    'calls_101': ("channel = '101'", 'null'),
+    'calls_101_answered': ("channel = '101' and is_answered", 'answer_seconds'),
+    'calls_101_answered_within_3min':
+        ("channel = '101' and answer_seconds <= 180", 'answer_seconds'),
+    'calls_101_abandoned_after_3min':
+        ("channel = '101' and abandon_seconds > 180", 'abandon_seconds'),
+} -%}
+{%- set incident_series = {
+    'emergency_incidents': "grade = 'emergency'",
+    'emergency_incidents_attended': "grade = 'emergency' and is_attended",
+    'emergency_incidents_attended_within_15min':
+        "grade = 'emergency' and response_seconds <= 900",
+    'priority_incidents': "grade = 'priority'",
+    'priority_incidents_attended': "grade = 'priority' and is_attended",
+    'priority_incidents_attended_within_1h': "grade = 'priority' and response_seconds <= 3600",
+    'asb_incidents': 'asb_category is not null',
+    'asb_nuisance_incidents': "asb_category = 'nuisance'",
+    'asb_personal_incidents': "asb_category = 'personal'",
+    'asb_environmental_incidents': "asb_category = 'environmental'",
+    'street_racing_incidents': "opening_category = 'street_racing'",
 } %}
 
 with
@@ -55,6 +87,18 @@ outcomes as (
 
 ),
 
+calls as (
+
+    select * from {{ ref('fct_calls') }}
+
+),
+
+incidents as (
+
+    select * from {{ ref('fct_incidents') }}
+
+),
+
 standing_outcomes as (
 
     select
@@ -63,6 +107,7 @@ standing_outcomes as (
         outcomes.is_positive,
         outcomes.is_out_of_court_resolution,
         crimes.lpa_code,
+        crimes.neighbourhood_code,
         crimes.is_violence_against_women_and_girls,
         crimes.is_violence_against_the_person,
         crimes.is_shoplifting
@@ -81,6 +126,7 @@ events as (
             '{{ series_id }}' as series_id,
             recorded_date as event_date,
             lpa_code,
+            neighbourhood_code,
             cast(harm_weight_days as double) as event_value
         from crimes
         where {{ filter }}
@@ -93,8 +139,35 @@ events as (
             '{{ series_id }}' as series_id,
             outcome_date as event_date,
             lpa_code,
+            neighbourhood_code,
             cast(null as double) as event_value
         from standing_outcomes
+        where {{ filter }}
+
+        union all
+
+    {% endfor %}
+    {%- for series_id, (filter, value) in call_series.items() %}
+        select
+            '{{ series_id }}' as series_id,
+            presented_date as event_date,
+            cast(null as varchar) as lpa_code,
+            cast(null as varchar) as neighbourhood_code,
+            cast({{ value }} as double) as event_value
+        from calls
+        where {{ filter }}
+
+        union all
+
+    {% endfor %}
+    {%- for series_id, filter in incident_series.items() %}
+        select
+            '{{ series_id }}' as series_id,
+            created_date as event_date,
+            lpa_code,
+            neighbourhood_code,
+            cast(response_seconds as double) as event_value
+        from incidents
         where {{ filter }}
         {% if not loop.last %}
             union all

@@ -1,7 +1,9 @@
 {{ config(materialized='table') }}
--- The value of every KPI over every window, force-wide (area_code FORCE) and per LPA,
--- computed as the catalogue says: count or sum of the numerator series, its mean,
--- numerator / denominator x 100 (percent_of), or per 1,000 residents.
+-- The value of every KPI over every window, force-wide (area_code FORCE) and, where the
+-- catalogue says it has an LPA breakdown, per LPA; computed as the catalogue says: count
+-- or sum of the numerator series, its mean or median value, numerator / denominator x
+-- 100 (percent_of), or per 1,000 residents. Counts, sums and means come from the daily
+-- aggregates; medians need the events themselves.
 with
 
 windows as (
@@ -19,6 +21,12 @@ catalogue as (
 series_daily as (
 
     select * from {{ ref('int_kpi_series_daily') }}
+
+),
+
+series_events as (
+
+    select * from {{ ref('int_kpi_series_events') }}
 
 ),
 
@@ -60,7 +68,8 @@ kpi_windows_by_area as (
     from windows
     inner join catalogue
         on windows.kpi_id = catalogue.kpi_id
-    cross join areas
+    inner join areas
+        on areas.area_code = 'FORCE' or catalogue.has_lpa_breakdown
 
 ),
 
@@ -81,6 +90,63 @@ numerators as (
             and kpi_windows_by_area.area_code = series_daily.area_code
             and series_daily.event_date
             between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+    group by
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code
+
+),
+
+median_series as (
+
+    select distinct numerator_series as series_id
+    from kpi_windows_by_area
+    where calculation = 'median'
+
+),
+
+median_events_by_area as (
+
+    select
+        series_events.series_id,
+        series_events.event_date,
+        series_events.lpa_code as area_code,
+        series_events.event_value
+    from series_events
+    inner join median_series
+        on series_events.series_id = median_series.series_id
+
+    union all
+
+    select
+        series_events.series_id,
+        series_events.event_date,
+        'FORCE' as area_code,
+        series_events.event_value
+    from series_events
+    inner join median_series
+        on series_events.series_id = median_series.series_id
+
+),
+
+medians as (
+
+    select
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        {{ median('median_events_by_area.event_value') }} as median_value
+
+    from kpi_windows_by_area
+    inner join median_events_by_area
+        on
+            kpi_windows_by_area.numerator_series = median_events_by_area.series_id
+            and kpi_windows_by_area.area_code = median_events_by_area.area_code
+            and median_events_by_area.event_date
+            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+    where kpi_windows_by_area.calculation = 'median'
     group by
         kpi_windows_by_area.kpi_id,
         kpi_windows_by_area.window_kind,
@@ -123,6 +189,7 @@ joined as (
         kpi_windows_by_area.area_code,
         kpi_windows_by_area.calculation,
         kpi_windows_by_area.population_2021,
+        medians.median_value,
         coalesce(numerators.event_count, 0) as numerator_count,
         coalesce(numerators.value_sum, 0) as numerator_sum,
         coalesce(denominators.event_count, 0) as denominator_count
@@ -140,6 +207,12 @@ joined as (
             and kpi_windows_by_area.window_kind = denominators.window_kind
             and kpi_windows_by_area.window_end = denominators.window_end
             and kpi_windows_by_area.area_code = denominators.area_code
+    left join medians
+        on
+            kpi_windows_by_area.kpi_id = medians.kpi_id
+            and kpi_windows_by_area.window_kind = medians.window_kind
+            and kpi_windows_by_area.window_end = medians.window_end
+            and kpi_windows_by_area.area_code = medians.area_code
 
 ),
 
@@ -157,6 +230,7 @@ final as (
             when 'count' then cast(numerator_count as double)
             when 'sum' then cast(numerator_sum as double)
             when 'mean' then numerator_sum / nullif(numerator_count, 0)
+            when 'median' then median_value
             when 'percent_of'
                 then 100.0 * numerator_count / nullif(denominator_count, 0)
             when 'per_1000_population'

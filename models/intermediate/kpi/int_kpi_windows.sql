@@ -2,8 +2,9 @@
 --   baseline: the plan baseline (vars baseline_start .. baseline_end);
 --   current:  the reporting period (vars current_start .. current_end), moved back by
 --             the KPI's window_lag_months (knife and gun crime lag three months);
---   trend:    rolling 12-month windows ending at each of the last trend_months month
---             ends up to the (lagged) current end, for KPIs with has_trend.
+--   trend:    for each of the last trend_months month ends up to the (lagged) current
+--             end, the 12 months to that month end (trend_window rolling_12_months)
+--             or that calendar month alone (trend_window calendar_month).
 {%- set baseline_start = "cast('" ~ var('baseline_start') ~ "' as date)" -%}
 {%- set baseline_end = "cast('" ~ var('baseline_end') ~ "' as date)" -%}
 {%- set current_start = "cast('" ~ var('current_start') ~ "' as date)" -%}
@@ -49,6 +50,7 @@ trend_month_ends as (
 
     select
         catalogue.kpi_id,
+        catalogue.trend_window,
         cast({{ dbt.last_day(
             dbt.dateadd(
                 'month',
@@ -60,7 +62,7 @@ trend_month_ends as (
 
     from catalogue
     cross join trend_offsets
-    where catalogue.has_trend
+    where catalogue.trend_window is not null
 
 ),
 
@@ -68,10 +70,14 @@ trend_windows as (
 
     select
         kpi_id,
-        'trend' as window_kind,
-        cast({{ dbt.dateadd(
-            'month', '-11', dbt.date_trunc('month', 'window_end')
-        ) }} as date) as window_start,
+        trend_window as window_kind,
+        case trend_window
+            when 'rolling_12_months'
+                then cast({{ dbt.dateadd(
+                    'month', '-11', dbt.date_trunc('month', 'window_end')
+                ) }} as date)
+            else cast({{ dbt.date_trunc('month', 'window_end') }} as date)
+        end as window_start,
         window_end
 
     from trend_month_ends

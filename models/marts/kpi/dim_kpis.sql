@@ -19,7 +19,9 @@ final as (
         cast(numerator_series as varchar) as numerator_series,
         cast(denominator_series as varchar) as denominator_series,
         cast(window_lag_months as integer) as window_lag_months,
-        cast(has_trend as boolean) as has_trend,
+        cast(trend_window as varchar) as trend_window,
+        cast(has_lpa_breakdown as boolean) as has_lpa_breakdown,
+        cast(has_neighbourhood_breakdown as boolean) as has_neighbourhood_breakdown,
         cast(definition as varchar) as definition
 
     from catalogue

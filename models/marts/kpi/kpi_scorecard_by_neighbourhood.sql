@@ -1,0 +1,119 @@
+-- Count KPIs with a neighbourhood breakdown (catalogue has_neighbourhood_breakdown), per
+-- neighbourhood, baseline against current, ranked by the current value (1 = most).
+with
+
+windows as (
+
+    select * from {{ ref('int_kpi_windows') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('kpi_catalogue') }}
+
+),
+
+series_events as (
+
+    select * from {{ ref('int_kpi_series_events') }}
+
+),
+
+neighbourhoods as (
+
+    select * from {{ ref('dim_neighbourhoods') }}
+
+),
+
+kpis as (
+
+    select * from catalogue
+    where has_neighbourhood_breakdown and calculation = 'count'
+
+),
+
+kpi_windows as (
+
+    select
+        windows.kpi_id,
+        windows.window_kind,
+        windows.window_start,
+        windows.window_end,
+        kpis.numerator_series
+
+    from windows
+    inner join kpis
+        on windows.kpi_id = kpis.kpi_id
+    where windows.window_kind in ('baseline', 'current')
+
+),
+
+counts as (
+
+    select
+        kpi_windows.kpi_id,
+        series_events.neighbourhood_code,
+        sum(case when kpi_windows.window_kind = 'baseline' then 1 else 0 end)
+            as baseline_count,
+        sum(case when kpi_windows.window_kind = 'current' then 1 else 0 end)
+            as current_count
+
+    from kpi_windows
+    inner join series_events
+        on
+            kpi_windows.numerator_series = series_events.series_id
+            and series_events.event_date
+            between kpi_windows.window_start and kpi_windows.window_end
+    group by kpi_windows.kpi_id, series_events.neighbourhood_code
+
+),
+
+scaffold as (
+
+    select
+        kpis.kpi_id,
+        kpis.kpi_name,
+        neighbourhoods.neighbourhood_code,
+        neighbourhoods.neighbourhood_name,
+        neighbourhoods.lpa_name,
+        current_window.window_start as current_start,
+        current_window.window_end as current_end
+
+    from kpis
+    cross join neighbourhoods
+    inner join kpi_windows as current_window
+        on
+            kpis.kpi_id = current_window.kpi_id
+            and current_window.window_kind = 'current'
+
+),
+
+final as (
+
+    select
+        cast(scaffold.kpi_id as varchar) as kpi_id,
+        cast(scaffold.neighbourhood_code as varchar) as neighbourhood_code,
+        cast(scaffold.neighbourhood_name as varchar) as neighbourhood_name,
+        cast(scaffold.lpa_name as varchar) as lpa_name,
+        cast(scaffold.kpi_name as varchar) as kpi_name,
+        cast(scaffold.current_start as date) as current_start,
+        cast(scaffold.current_end as date) as current_end,
+        cast(coalesce(counts.baseline_count, 0) as bigint) as baseline_value,
+        cast(coalesce(counts.current_count, 0) as bigint) as current_value,
+        cast(
+            rank() over (
+                partition by scaffold.kpi_id
+                order by coalesce(counts.current_count, 0) desc
+            ) as integer
+        ) as current_rank
+
+    from scaffold
+    left join counts
+        on
+            scaffold.kpi_id = counts.kpi_id
+            and scaffold.neighbourhood_code = counts.neighbourhood_code
+
+)
+
+select * from final
