@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine (Python 3.11, pip, make, git):
-#   make run   set up, generate demo extracts if none are present, dbt build
+#   make run   set up, generate demo extracts if none are present, dbt build, publish
 #   make test  set up, then every test: ruff, SQLFluff, pytest (which builds the
 #              warehouse from fresh demo extracts and runs every dbt test)
 SHELL := /bin/bash
@@ -10,6 +10,7 @@ PYTHON ?= python3
 export DO_NOT_TRACK := 1
 export POLICE_LANDING_DIR ?= $(CURDIR)/data/landing
 export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
+export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 
 EXTRACT_NAMES := crimes crime_outcomes calls incidents
 
@@ -39,9 +40,10 @@ extracts: setup
 		echo "Extracts present in $(POLICE_LANDING_DIR)"; \
 	fi
 
+# dbt build into the build database; publish to warehouse/police.duckdb only if every
+# model and test passed (else an alert, and the published warehouse stays as it was).
 build: setup
-	mkdir -p $(dir $(POLICE_WAREHOUSE_PATH))
-	$(BIN)/dbt build
+	$(BIN)/python scripts/run_pipeline.py
 
 run: extracts build
 

@@ -55,7 +55,7 @@ def dbt_build(landing: Path, workdir: Path) -> tuple[float, float]:
         os.environ,
         DO_NOT_TRACK="1",
         POLICE_LANDING_DIR=str(landing),
-        POLICE_WAREHOUSE_PATH=str(warehouse),
+        POLICE_BUILD_PATH=str(warehouse),
     )
     dbt = Path(sys.executable).with_name("dbt")
     command = [

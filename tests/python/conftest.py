@@ -24,7 +24,7 @@ def dbt_env(landing_dir: Path, warehouse_path: Path) -> dict[str, str]:
     env.update(
         DO_NOT_TRACK="1",
         POLICE_LANDING_DIR=str(landing_dir),
-        POLICE_WAREHOUSE_PATH=str(warehouse_path),
+        POLICE_BUILD_PATH=str(warehouse_path),
     )
     return env
 

@@ -1,0 +1,81 @@
+"""Alerts for a run that stops: a short human summary on stderr, a machine-readable JSON
+file in the alerts folder, and the same JSON posted to POLICE_ALERT_WEBHOOK_URL if set."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import urllib.request
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+WEBHOOK_ENV = "POLICE_ALERT_WEBHOOK_URL"
+
+
+@dataclass
+class Problem:
+    """One thing that is wrong: where (a file or a dbt node), which rule, how many rows."""
+
+    where: str
+    rule: str
+    count: int | None = None
+    message: str = ""
+    examples: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass
+class Alert:
+    stage: str  # "dbt" (a model or test failed) or "gate" (an extract failed its checks)
+    summary: str
+    problems: list[Problem]
+    published_warehouse: str  # path of the warehouse BI reads, left unchanged
+    alert_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    raised_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    published_unchanged: bool = True
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, default=str)
+
+    def human(self) -> str:
+        lines = [
+            f"ALERT {self.alert_id} ({self.stage}): {self.summary}",
+            f"The published warehouse {self.published_warehouse} is unchanged.",
+        ]
+        for problem in self.problems:
+            count = "" if problem.count is None else f" ({problem.count:,} rows)"
+            lines.append(f"  - {problem.where}: {problem.rule}{count}")
+            if problem.message:
+                lines.append(f"      {problem.message.splitlines()[0][:200]}")
+            lines.extend(f"      e.g. {example}" for example in problem.examples[:3])
+        return "\n".join(lines)
+
+
+def raise_alert(alert: Alert, alerts_dir: Path) -> Path:
+    """Print, write and (optionally) post the alert. Returns the JSON file's path."""
+    print(alert.human(), file=sys.stderr)
+    alerts_dir.mkdir(parents=True, exist_ok=True)
+    stamp = alert.raised_at.replace(":", "").replace("-", "")
+    path = alerts_dir / f"{stamp}-{alert.stage}-{alert.alert_id}.json"
+    path.write_text(alert.to_json() + "\n", encoding="utf-8")
+    print(f"Alert written to {path}", file=sys.stderr)
+    url = os.environ.get(WEBHOOK_ENV)
+    if url:
+        post_webhook(url, alert.to_json())
+    return path
+
+
+def post_webhook(url: str, payload: str) -> None:
+    request = urllib.request.Request(
+        url,
+        data=payload.encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            print(f"Alert posted to the webhook ({response.status})", file=sys.stderr)
+    except OSError as error:  # the alert file is written either way
+        print(f"Could not post the alert to the webhook: {error}", file=sys.stderr)
