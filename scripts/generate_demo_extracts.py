@@ -1,4 +1,4 @@
-"""Generate the demo crime extracts (crimes.csv, crime_outcomes.csv) for the warehouse.
+"""Generate the demo extracts (crimes, crime outcomes, calls, incidents) for the warehouse.
 
     python scripts/generate_demo_extracts.py --out data/landing --seed 20251101
 

@@ -5,6 +5,7 @@ crime; the figures come from `targets`."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -73,6 +74,26 @@ def largest_remainder(total: int, weights: ArrayLike) -> Int:
     if short:
         order = np.argsort(-(quotas - counts), kind="stable")
         counts[order[:short]] += 1
+    return counts
+
+
+def capped_split(total: int, weights: ArrayLike, cap: int, knee: float = 0.75) -> Int:
+    """Split a total in proportion to weights with no group above cap. Shares above
+    knee * cap bend smoothly towards the cap (soft_bounds) rather than piling up at it;
+    the others grow a little to keep the total."""
+    w = np.asarray(weights, dtype=np.float64)
+    if total > cap * len(w):
+        raise CalibrationError(f"{total} cannot be split under a cap of {cap}")
+    limits = (knee * cap, cap - 0.5)
+    share = w / w.sum()
+
+    def spread(scale: float) -> float:
+        return float(soft_bounds(scale * share, upper=limits).sum())
+
+    scale = bisect(spread, float(total), float(total), float(total) * 1e3, iterations=60)
+    counts = largest_remainder(total, soft_bounds(scale * share, upper=limits))
+    if (counts > cap).any():
+        raise CalibrationError(f"a share above the cap of {cap}")
     return counts
 
 
@@ -243,9 +264,15 @@ def plan_quotas(
     ideal = np.clip(rate * elig, forced, elig)
     basis = hat_basis(month_mid, window_mid)
     real = fit_window_sums(ideal[None], masks, goal[None], forced[None], elig[None], basis=basis)
-    quota = integerise(real, masks, goal[None])[0]
-    # Rounding can leave a month one over its eligible rows (or under its forced rows):
-    # move such units to another month of the same window.
+    quota = _within_bounds(integerise(real, masks, goal[None])[0], forced, eligible, masks)
+    if strict:
+        _check_quota(quota, masks, targets)
+    return quota, rate
+
+
+def _within_bounds(quota: Int, forced: Int, eligible: Int, masks: Bool) -> Int:
+    """Rounding can leave a month one over its eligible rows (or under its forced rows):
+    move such units to another month of the same window."""
     for w in range(len(masks)):
         months = np.flatnonzero(masks[w])
         for _ in range(4 * len(months)):
@@ -261,12 +288,130 @@ def plan_quotas(
                 quota[months[np.argmax(slack)]] -= 1
             else:
                 break
-    quota = np.clip(quota, forced, eligible)
+    return np.clip(quota, forced, eligible)
+
+
+def _check_quota(quota: Int, masks: Bool, targets: Float) -> None:
+    got = masks.astype(np.int64) @ quota
+    if not np.array_equal(got, np.round(targets).astype(np.int64)):
+        raise CalibrationError(f"quota plan missed its targets: {got} vs {targets}")
+
+
+def shaped_quota(
+    eligible: Int,
+    rate: Float,
+    masks: Bool,
+    targets: Float,
+    window_mid: Float,
+    month_mid: Float,
+    strict: bool = True,
+) -> Int:
+    """Monthly counts of a subset (e.g. calls abandoned) following a rate shape (subset /
+    eligible by month) and adding up exactly to each window's target. The shape is
+    corrected smoothly in time (hat functions at the windows' mid-points)."""
+    elig = eligible.astype(np.float64)
+    goal = np.clip(np.asarray(targets, dtype=np.float64), 0.0, masks.astype(np.float64) @ elig)
+    if strict and not np.array_equal(goal, targets):
+        raise CalibrationError(f"subset targets {list(targets)} exceed the eligible rows")
+    ideal = np.clip(rate, 0.0, 1.0) * elig
+    basis = hat_basis(month_mid, window_mid)
+    real = fit_window_sums(ideal[None], masks, goal[None], 0.0, elig[None], basis=basis)
+    zero = np.zeros(len(eligible), dtype=np.int64)
+    quota = _within_bounds(integerise(real, masks, goal[None])[0], zero, eligible, masks)
     if strict:
-        got = masks.astype(np.int64) @ quota
-        if not np.array_equal(got, np.round(targets).astype(np.int64)):
-            raise CalibrationError(f"quota plan missed its targets: {got} vs {targets}")
-    return quota, rate
+        _check_quota(quota, masks, goal)
+    return quota
+
+
+def window_series(
+    ideal: Float,
+    masks: Bool,
+    targets: Float,
+    exact: Bool,
+    window_mid: Float,
+    month_mid: Float,
+) -> Int:
+    """Monthly counts (rows x months) through every window's target: exact windows
+    exactly, the others ('about' anchors) as nearly as smooth rounding allows."""
+    basis = hat_basis(month_mid, window_mid)
+    real = fit_window_sums(ideal, masks, targets, basis=basis)
+    return integerise(real, masks[exact], targets[:, exact])
+
+
+# --- distributions --------------------------------------------------------------------
+
+
+def logit(p: ArrayLike) -> Float:
+    """Quantile function of the standard logistic distribution."""
+    q = np.asarray(p, dtype=np.float64)
+    return np.log(q) - np.log1p(-q)
+
+
+def truncated_logit(rng: np.random.Generator, lower: ArrayLike, upper: ArrayLike) -> Float:
+    """Standard logistic draws restricted to the probability range [lower, upper) each."""
+    lo = np.asarray(lower, dtype=np.float64)
+    hi = np.asarray(upper, dtype=np.float64)
+    u = lo + rng.random(np.broadcast(lo, hi).shape) * (hi - lo)
+    return logit(np.clip(u, 1e-12, 1.0 - 1e-12))
+
+
+def soft_bounds(
+    values: Float,
+    upper: tuple[float, float] | None = None,
+    lower: tuple[float, float] | None = None,
+) -> Float:
+    """Keep values between the knees as they are and bend the tails smoothly towards
+    limits they never reach, keeping their order: upper = (knee, ceiling), lower =
+    (floor, knee). Beyond a knee, an excess e becomes e * room / (e + room) (slope 1 at
+    the knee), so long tails stay long without running to days, or down to nothing."""
+    out = np.asarray(values, dtype=np.float64)
+    if upper is not None:
+        knee, ceiling = upper
+        room = ceiling - knee
+        over = np.maximum(out - knee, 0.0)
+        out = np.where(out > knee, knee + over * room / (over + room), out)
+    if lower is not None:
+        floor, knee = lower
+        room = knee - floor
+        under = np.maximum(knee - out, 0.0)
+        out = np.where(out < knee, knee - under * room / (under + room), out)
+    return out
+
+
+def bisect(
+    f: Callable[[float], float], target: float, lo: float, hi: float, iterations: int = 40
+) -> float:
+    """x in [lo, hi] with f(x) = target, for f monotone on the bracket."""
+    rising = f(hi) > f(lo)
+    for _ in range(iterations):
+        mid = (lo + hi) / 2.0
+        if (f(mid) < target) == rising:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
+
+
+def affine_through_order_statistics(
+    values: Float, anchors: Sequence[tuple[float, float]]
+) -> tuple[float, float]:
+    """(alpha, beta) of the increasing map alpha + beta * x that sends the order
+    statistic at each of two fractional positions (0-based, interpolated) to its
+    target. E.g. position n - 0.5 -> b leaves exactly n values below b."""
+    ordered = np.sort(values)
+    (p1, t1), (p2, t2) = anchors
+
+    def at(position: float) -> float:
+        low = int(np.floor(position))
+        frac = position - low
+        high = min(low + 1, len(ordered) - 1)
+        return float(ordered[low] * (1.0 - frac) + ordered[high] * frac)
+
+    x1, x2 = at(p1), at(p2)
+    if x1 == x2 or (t2 - t1) / (x2 - x1) <= 0:
+        raise CalibrationError("order statistics cannot be mapped to their targets")
+    beta = (t2 - t1) / (x2 - x1)
+    return t1 - beta * x1, beta
 
 
 # --- selection and sampling ---------------------------------------------------------
@@ -287,6 +432,29 @@ def select_top_k(segment: Int, weight: Float, quota: Int, rng: np.random.Generat
     chosen_sorted = (rank < quota[seg_sorted]) & np.isfinite(key[order])
     chosen = np.zeros(n, dtype=bool)
     chosen[order] = chosen_sorted
+    return chosen
+
+
+def select_top_k_sorted(segment: Int, weight: Float, quota: Int, rng: np.random.Generator) -> Bool:
+    """select_top_k for rows already in segment order (each segment one run of rows):
+    the same weighted draw, a partial sort per segment instead of one full sort."""
+    n = len(segment)
+    if n and (np.diff(segment) < 0).any():
+        raise ValueError("select_top_k_sorted needs rows in segment order")
+    u = 1.0 - rng.random(n)
+    with np.errstate(divide="ignore"):
+        key = np.where(weight > 0, np.log(u) / np.where(weight > 0, weight, 1.0), -np.inf)
+    key = np.where(np.isinf(weight) & (weight > 0), 1.0, key)
+    chosen = np.zeros(n, dtype=bool)
+    edges = np.searchsorted(segment, np.arange(len(quota) + 1), side="left")
+    for s in np.flatnonzero(quota > 0):
+        lo, hi = edges[s], edges[s + 1]
+        k = int(min(quota[s], hi - lo))
+        if k == 0:
+            continue
+        block = key[lo:hi]
+        top = np.argpartition(-block, k - 1)[:k] if k < hi - lo else np.arange(hi - lo)
+        chosen[lo + top[np.isfinite(block[top])]] = True
     return chosen
 
 

@@ -3,7 +3,7 @@ scale, and a log of the figures each calibration step achieved."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,6 +60,22 @@ class Context:
             elif after not in out and before in out:
                 out[after] = round(out[before] * (1 + pct / 100))
         return out
+
+    def monthly_knots(self, points: Sequence[tuple[str, float]]) -> NDArray[np.float64]:
+        """A value by month through (YYYY-MM, value) knots: linear between, flat beyond."""
+        first = np.datetime64(self.cal.start.isoformat()[:7], "M")
+        at = [float((np.datetime64(m, "M") - first).astype(np.int64)) + 0.5 for m, _ in points]
+        return np.interp(self.cal.month_mid, at, [v for _, v in points])
+
+    def window_steps(self, values: Mapping[str, float]) -> NDArray[np.float64]:
+        """A value by month: each window's value in all its months, linear between the
+        windows, flat beyond them."""
+        at, held = [], []
+        for w, v in sorted(values.items(), key=lambda item: self.mid(item[0])):
+            months = np.flatnonzero(self.months(w))
+            at += [months[0] + 0.5, months[-1] + 0.5]
+            held += [v, v]
+        return np.interp(self.cal.month_mid, at, held)
 
     def note(self, label: str, values: Mapping[str, float]) -> None:
         self.achieved[label] = dict(values)

@@ -8,13 +8,26 @@ from pathlib import Path
 
 import numpy as np
 
+from .calls import generate_calls
 from .context import Context
 from .crimes import assign_attributes, assign_references, build_rows, monthly_counts
+from .incidents import attend, build_incidents, respond
 from .outcomes import generate_outcomes
 from .reference import DEFAULT_SEED_DIR, load_reference
-from .writer import write_crimes, write_outcomes
+from .writer import write_calls, write_crimes, write_incidents, write_outcomes
 
-STREAMS = ("rows", "attributes", "references", "outcomes")
+# New stages append their streams at the end: spawned streams are numbered, so the
+# earlier stages keep their draws (and their files stay byte-identical).
+STREAMS = (
+    "rows",
+    "attributes",
+    "references",
+    "outcomes",
+    "call_volumes",
+    "call_handling",
+    "incidents",
+    "incident_response",
+)
 
 
 def generate(
@@ -24,8 +37,9 @@ def generate(
     progress: Callable[[str], None] | None = None,
     seed_dir: Path = DEFAULT_SEED_DIR,
 ) -> Context:
-    """Write crimes.csv and crime_outcomes.csv into out_dir. Returns the context, whose
-    `achieved` log records what each calibration step produced."""
+    """Write crimes.csv, crime_outcomes.csv, calls.csv and incidents.csv into out_dir.
+    Returns the context, whose `achieved` log records what each calibration step
+    produced."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     started = time.perf_counter()
@@ -57,4 +71,19 @@ def generate(
     report("wrote crimes.csv", len(crimes))
     write_outcomes(ref, crimes, outcomes, order, out_dir / "crime_outcomes.csv")
     report("wrote crime_outcomes.csv", len(outcomes))
+    del crimes, outcomes, order
+
+    calls = generate_calls(ctx, rng["call_volumes"], rng["call_handling"])
+    report("calls presented, answered and abandoned", len(calls))
+    write_calls(calls, out_dir / "calls.csv")
+    report("wrote calls.csv", len(calls))
+    del calls
+
+    incidents = build_incidents(ctx, rng["incidents"])
+    report("incidents by grade, category and place", len(incidents))
+    attended = attend(ctx, incidents, rng["incident_response"])
+    respond(ctx, incidents, attended, rng["incident_response"])
+    report("incident attendance and response times", int(incidents.attended.sum()))
+    write_incidents(ref, incidents, out_dir / "incidents.csv")
+    report("wrote incidents.csv", len(incidents))
     return ctx

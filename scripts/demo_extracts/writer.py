@@ -10,8 +10,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from . import targets as T
+from .calls import CallRows
 from .crimes import AGE_BANDS, SEX_CODES, STATUSES, TRANSPORT, CrimeRows
+from .incidents import CATEGORIES, IncidentRows
 from .outcomes import OutcomeRows
+from .periods import london_offsets
 from .reference import Reference
 
 CRIMES_COLUMNS = (
@@ -31,6 +35,15 @@ CRIMES_COLUMNS = (
     "transport_location",
 )
 OUTCOMES_COLUMNS = ("crime_reference", "outcome_code", "outcome_date")
+CALLS_COLUMNS = ("call_id", "channel", "presented_at", "answered_at", "abandoned_at")
+INCIDENTS_COLUMNS = (
+    "incident_id",
+    "created_at",
+    "grade",
+    "opening_category",
+    "neighbourhood_code",
+    "first_arrival_at",
+)
 
 
 def _category(codes: NDArray[np.int64], labels: tuple[str, ...]) -> pd.Categorical:
@@ -120,3 +133,63 @@ def write_outcomes(
         "date '1970-01-01' + day as outcome_date from src"
     )
     _copy(frame, select, path)
+
+
+def _local(instants: NDArray[np.int64], prefix: str) -> dict[str, NDArray[np.int64]]:
+    """Local wall-clock seconds and whether BST is in force, for _timestamp()."""
+    offset = london_offsets(instants)
+    return {f"{prefix}_local": instants + offset, f"{prefix}_bst": (offset > 0).astype(np.int8)}
+
+
+def _timestamp(prefix: str) -> str:
+    """ISO 8601 local time with its UTC offset, second precision (contract: Europe/London
+    wall-clock time, +01:00 in BST, +00:00 in GMT)."""
+    return (
+        f"strftime(make_timestamp({prefix}_local * 1000000), '%Y-%m-%d %H:%M:%S') || "
+        f"if({prefix}_bst = 1, '+01:00', '+00:00')"
+    )
+
+
+def write_calls(rows: CallRows, path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "seq": np.arange(1, len(rows) + 1, dtype=np.int64),
+            "channel": _category(rows.channel, T.CALL_CHANNELS),
+            **_local(rows.presented, "presented"),
+            **_local(rows.presented + rows.wait, "ended"),
+            "answered": rows.answered,
+        }
+    )
+    sources = (
+        "printf('CALL-%09d', seq)",
+        "channel",
+        _timestamp("presented"),
+        f"case when answered then {_timestamp('ended')} end",
+        f"case when not answered then {_timestamp('ended')} end",
+    )
+    select = ", ".join(f"{s} as {c}" for s, c in zip(sources, CALLS_COLUMNS, strict=True))
+    _copy(frame, f"select {select} from src", path)
+
+
+def write_incidents(ref: Reference, rows: IncidentRows, path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "seq": np.arange(1, len(rows) + 1, dtype=np.int64),
+            **_local(rows.created, "created"),
+            "grade": _category(rows.grade, T.INCIDENT_GRADES),
+            "category": _category(rows.category, CATEGORIES),
+            "neighbourhood": _category(rows.neighbourhood, ref.neighbourhood_codes),
+            **_local(rows.created + np.maximum(rows.response, 0), "arrived"),
+            "attended": rows.attended,
+        }
+    )
+    sources = (
+        "printf('INC-%08d', seq)",
+        _timestamp("created"),
+        "grade",
+        "category",
+        "neighbourhood",
+        f"case when attended then {_timestamp('arrived')} end",
+    )
+    select = ", ".join(f"{s} as {c}" for s, c in zip(sources, INCIDENTS_COLUMNS, strict=True))
+    _copy(frame, f"select {select} from src", path)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
@@ -21,16 +23,21 @@ SEEDS = PROJECT_DIR / "seeds" / "reference"
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
 from demo_extracts.calibration import (  # noqa: E402
+    affine_through_order_statistics,
     largest_remainder,
     pct_change,
     plan_quotas,
     round_half_away,
     select_top_k,
+    select_top_k_sorted,
+    shaped_quota,
     split_with_changes,
 )
+from demo_extracts.periods import day_number, london_hours, london_offsets  # noqa: E402
 
 SCALE = "0.02"
-FILES = ("crimes.csv", "crime_outcomes.csv")
+FILES = ("crimes.csv", "crime_outcomes.csv", "calls.csv", "incidents.csv")
+LONDON = ZoneInfo("Europe/London")
 CRIMES_HEADER = (
     "crime_reference,recorded_date,ho_offence_code,neighbourhood_code,record_status,"
     "domestic_abuse_flag,victim_sex,victim_age_band,business_victim_flag,"
@@ -38,6 +45,14 @@ CRIMES_HEADER = (
     "firearm_flag,transport_location"
 )
 OUTCOMES_HEADER = "crime_reference,outcome_code,outcome_date"
+CALLS_HEADER = "call_id,channel,presented_at,answered_at,abandoned_at"
+INCIDENTS_HEADER = (
+    "incident_id,created_at,grade,opening_category,neighbourhood_code,first_arrival_at"
+)
+TIMESTAMPS = {
+    "calls": ("presented_at", "answered_at", "abandoned_at"),
+    "incidents": ("created_at", "first_arrival_at"),
+}
 
 
 def generate(out: Path, seed: int) -> Path:
@@ -71,7 +86,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def con(small_run: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     options = "header = true, all_varchar = true"
-    for name in ("crimes", "crime_outcomes"):
+    for name in ("crimes", "crime_outcomes", "calls", "incidents"):
         connection.sql(
             f"create table {name} as select * from read_csv('{small_run / name}.csv', {options})"
         )
@@ -101,6 +116,10 @@ def test_headers_are_the_contract(small_run: Path) -> None:
         assert handle.readline().rstrip("\n") == CRIMES_HEADER
     with (small_run / "crime_outcomes.csv").open() as handle:
         assert handle.readline().rstrip("\n") == OUTCOMES_HEADER
+    with (small_run / "calls.csv").open() as handle:
+        assert handle.readline().rstrip("\n") == CALLS_HEADER
+    with (small_run / "incidents.csv").open() as handle:
+        assert handle.readline().rstrip("\n") == INCIDENTS_HEADER
     assert not list(small_run.glob(".*.tmp")), "temporary files left behind"
 
 
@@ -217,6 +236,115 @@ def test_attributes_are_coherent(con: duckdb.DuckDBPyConnection) -> None:
         assert scalar(con, f"select count(*) from ({crimes}) where {condition}") == 0, rule
 
 
+# --- calls and incidents ------------------------------------------------------------
+
+
+def instant(column: str) -> str:
+    """Seconds since the epoch of an ISO 8601 timestamp with its offset."""
+    return f"epoch(cast({column} as timestamptz))"
+
+
+def test_call_ids_are_unique_and_in_presented_order(con: duckdb.DuckDBPyConnection) -> None:
+    assert scalar(con, "select count(*) from calls") > 50_000
+    assert scalar(con, "select count(*) - count(distinct call_id) from calls") == 0
+    assert (
+        scalar(
+            con,
+            "select count(*) from (select call_id, row_number() over () as n, "
+            f"{instant('presented_at')} - lag({instant('presented_at')}) over () as step "
+            "from calls) where call_id <> printf('CALL-%09d', n) or step < 0",
+        )
+        == 0
+    )
+    assert scalar(con, "select count(*) from calls where channel not in ('999', '101')") == 0
+
+
+def test_calls_are_answered_or_abandoned_after_they_are_presented(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert (
+        scalar(
+            con, "select count(*) from calls where (answered_at is null) = (abandoned_at is null)"
+        )
+        == 0
+    )
+    waited = f"{instant('coalesce(answered_at, abandoned_at)')} - {instant('presented_at')}"
+    assert scalar(con, f"select min({waited}) from calls") >= 1  # type: ignore[operator]
+    answered = scalar(con, "select avg((answered_at is not null)::int) from calls")
+    assert 0.85 < float(answered) < 1.0  # type: ignore[arg-type]
+
+
+def test_incidents_are_well_formed(con: duckdb.DuckDBPyConnection) -> None:
+    assert scalar(con, "select count(*) from incidents") > 20_000
+    checks = {
+        "ids": "select count(*) - count(distinct incident_id) from incidents",
+        "order": "select count(*) from (select incident_id, row_number() over () as n, "
+        f"{instant('created_at')} - lag({instant('created_at')}) over () as step "
+        "from incidents) where incident_id <> printf('INC-%08d', n) or step < 0",
+        "grade": "select count(*) from incidents where grade not in "
+        "('EMERGENCY', 'PRIORITY', 'SCHEDULED', 'RESOLVED_WITHOUT_DEPLOYMENT')",
+        "category": "select count(*) from incidents where opening_category not in ("
+        "'ASB_NUISANCE', 'ASB_PERSONAL', 'ASB_ENVIRONMENTAL', 'STREET_RACING', "
+        "'CONCERN_FOR_SAFETY', 'DOMESTIC', 'CRIME_IN_PROGRESS', 'SUSPICIOUS_CIRCUMSTANCES', "
+        "'ROAD_TRAFFIC_COLLISION', 'MISSING_PERSON', 'ALARM', 'TRAFFIC', 'OTHER')",
+        "neighbourhood": "select count(*) from incidents anti join ref_neighbourhoods "
+        "using (neighbourhood_code)",
+        "resolved without deployment is never attended": "select count(*) from incidents "
+        "where grade = 'RESOLVED_WITHOUT_DEPLOYMENT' and first_arrival_at is not null",
+        "arrival after creation": "select count(*) from incidents where "
+        f"{instant('first_arrival_at')} - {instant('created_at')} < 1",
+    }
+    for name, sql in checks.items():
+        assert scalar(con, sql) == 0, name
+
+
+def test_timestamps_are_london_wall_clock_with_their_offset(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Every local time exists in Europe/London (none in the skipped spring hour) and
+    carries the offset zoneinfo gives it; the repeated autumn hour occurs with both.
+    Offsets change on the hour, so the first and last time of each local hour and
+    offset stand for all of them."""
+    stamps = " union all ".join(
+        f"select {column} as stamp from {table} where {column} is not null"
+        for table, columns in TIMESTAMPS.items()
+        for column in columns
+    )
+    pattern = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\+0[01]:00"
+    assert (
+        scalar(
+            con, f"select count(*) from ({stamps}) where not regexp_full_match(stamp, '{pattern}')"
+        )
+        == 0
+    )
+    hours = con.sql(
+        f"select min(stamp), max(stamp) from ({stamps}) group by left(stamp, 13), right(stamp, 6)"
+    ).fetchall()
+    assert len(hours) > 30_000
+    autumn_hour: set[str] = set()
+    for text in (stamp for pair in hours for stamp in pair):
+        stamped = datetime.fromisoformat(text)
+        local = stamped.astimezone(LONDON)
+        assert local.replace(tzinfo=None) == stamped.replace(tzinfo=None), text
+        assert local.utcoffset() == stamped.utcoffset(), text
+        # A wall-clock time of the repeated hour is ambiguous without its offset.
+        if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+            autumn_hour.add(text[-6:])
+    assert autumn_hour == {"+00:00", "+01:00"}
+
+
+def test_london_hours_skip_and_repeat_the_changed_hour() -> None:
+    spring = london_hours(day_number(date(2025, 3, 30)), day_number(date(2025, 3, 30)))
+    autumn = london_hours(day_number(date(2024, 10, 27)), day_number(date(2024, 10, 27)))
+    assert len(spring) == 23 and 1 not in spring.local_hour.tolist()
+    assert len(autumn) == 25 and autumn.local_hour.tolist().count(1) == 2
+    rng = np.random.default_rng(3)
+    instants = rng.integers(1_600_000_000, 1_800_000_000, 2_000)
+    expected = [datetime.fromtimestamp(int(t), LONDON).utcoffset() for t in instants]
+    got = london_offsets(instants).tolist()
+    assert [timedelta(seconds=s) for s in got] == expected
+
+
 # --- calibration helpers ------------------------------------------------------------
 
 
@@ -264,3 +392,37 @@ def test_plan_quotas_meets_window_targets() -> None:
     )
     assert quota[:12].sum() == 1234 and quota[12:].sum() == 2345
     assert (quota >= forced).all() and (quota <= eligible).all()
+
+
+def test_select_top_k_sorted_takes_exact_counts() -> None:
+    rng = np.random.default_rng(2)
+    segment = np.repeat(np.arange(4), 250)
+    weight = rng.random(1000)
+    weight[5] = 0.0
+    chosen = select_top_k_sorted(segment, weight, np.array([249, 0, 10, 250]), rng)
+    assert np.bincount(segment[chosen], minlength=4).tolist() == [249, 0, 10, 250]
+    assert not chosen[5]
+
+
+def test_shaped_quota_meets_window_targets() -> None:
+    months = 24
+    eligible = np.full(months, 500, dtype=np.int64)
+    masks = np.zeros((2, months), dtype=bool)
+    masks[0, 0:12] = True
+    masks[1, 12:24] = True
+    rate = np.linspace(0.3, 0.05, months)
+    quota = shaped_quota(
+        eligible, rate, masks, np.array([1500.0, 400.0]), np.array([6.0, 18.0]), np.arange(24) + 0.5
+    )
+    assert quota[:12].sum() == 1500 and quota[12:].sum() == 400
+    assert (quota >= 0).all() and (quota <= eligible).all()
+
+
+def test_order_statistic_map_pins_a_median_and_a_rank() -> None:
+    values = np.log(np.random.default_rng(4).lognormal(6.6, 0.6, 10_000))
+    alpha, beta = affine_through_order_statistics(
+        values, [((10_000 - 1) / 2, np.log(749.5)), (5_869.5, np.log(901.0))]
+    )
+    seconds = np.floor(np.exp(alpha + beta * values))
+    assert np.median(seconds) == 749.0
+    assert int((seconds <= 900).sum()) == 5_870
