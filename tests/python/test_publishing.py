@@ -128,16 +128,18 @@ def test_failed_build_alerts_and_leaves_published_unchanged(
             pass
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
-    server.timeout = 5
-    listener = threading.Thread(target=server.handle_request, daemon=True)
+    listener = threading.Thread(target=server.serve_forever, daemon=True)
     listener.start()
 
     before = sha256(deployed.published)
     failing = Warehouse(deployed.root, bad_landing)
     webhook = f"http://127.0.0.1:{server.server_address[1]}/alerts"
-    result = failing.run(POLICE_ALERT_WEBHOOK_URL=webhook)
-    listener.join(timeout=10)
-    server.server_close()
+    try:
+        result = failing.run(POLICE_ALERT_WEBHOOK_URL=webhook)
+    finally:
+        server.shutdown()
+        server.server_close()
+        listener.join(timeout=10)
 
     assert result.returncode == 1
     assert sha256(deployed.published) == before

@@ -7,6 +7,8 @@
 --   incident series fct_incidents, on the local date created, valued at the response
 --                   seconds (attended incidents).
 -- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
+-- A table: the daily aggregates, the medians and the neighbourhood breakdown all read it.
+{{ config(materialized='table') }}
 {%- set crime_series = {
     'recorded_crime': 'true',
     'domestic_abuse_crime': 'is_domestic_abuse',
