@@ -1,0 +1,65 @@
+"""Per-run settings of the gate: the declared window, "today", the quarantine threshold.
+
+Defaults are the demo delivery's (October 2021 to September 2025). A JSON file can set
+any of them, e.g.
+
+    {"window_start": "2021-10-01", "window_end": "2025-09-30", "threshold": 0.01,
+     "volume_band": [0.5, 2.0], "allow_same_delivery": false}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from pathlib import Path
+
+from .spec import DEFAULT_SEEDS_DIR
+
+DEMO_WINDOW = (date(2021, 10, 1), date(2025, 9, 30))
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    window_start: date = DEMO_WINDOW[0]
+    window_end: date = DEMO_WINDOW[1]
+    today: date | None = None  # None: the real date (tests inject one)
+    threshold: float = 0.01  # quarantined share of an extract above which the run stops
+    volume_band: tuple[float, float] | None = None  # None: each spec's own band
+    allow_same_delivery: bool = False  # a re-run of an accepted delivery (e.g. a rebuild)
+    seeds_dir: Path = DEFAULT_SEEDS_DIR
+    data_docs: bool = True  # build GX Data Docs into <output>/data_docs
+
+    def __post_init__(self) -> None:
+        if self.window_end < self.window_start:
+            raise ValueError("window_end is before window_start")
+        if not 0 <= self.threshold <= 1:
+            raise ValueError("threshold is a share of rows, between 0 and 1")
+        if self.volume_band and not 0 <= self.volume_band[0] <= 1 <= self.volume_band[1]:
+            raise ValueError("volume_band is (low, high) with low <= 1 <= high")
+
+    @property
+    def effective_today(self) -> date:
+        return self.today or date.today()
+
+    def with_overrides(self, **values: object) -> GateConfig:
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    @classmethod
+    def from_json(cls, path: Path) -> GateConfig:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        unknown = set(raw) - known
+        if unknown:
+            raise ValueError(f"{path}: unknown settings {sorted(unknown)}")
+        values: dict[str, object] = {}
+        for name, value in raw.items():
+            if name in ("window_start", "window_end", "today") and value is not None:
+                values[name] = date.fromisoformat(value)
+            elif name == "volume_band" and value is not None:
+                values[name] = (float(value[0]), float(value[1]))
+            elif name == "seeds_dir":
+                values[name] = Path(value)
+            else:
+                values[name] = value
+        return cls(**values)  # type: ignore[arg-type]

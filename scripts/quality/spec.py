@@ -1,0 +1,282 @@
+"""The extract contracts, declared once: one `ExtractSpec` per landing file.
+
+Everything the gate checks comes from these entries; adding an extract (or a check to one)
+is an entry here, nothing else. A spec says:
+
+- the columns, in delivery order, each with a kind (`id`, `code`, `date`, `timestamp`,
+  `number`, `text`), whether it is required (non-empty), its code set (inline or a dbt
+  seed column) or identifier pattern, and whether its date must fall in the declared window;
+- the key (one or more columns): null key, malformed key, duplicate key and duplicate rows;
+- order pairs (`end` not before `start`) with their duration bounds, optionally per value
+  of another column (999 calls within 6 hours, 101 calls within 24 hours);
+- `exactly_one_of`: columns of which exactly one must be filled (answered or abandoned);
+- references to another extract's key (an outcome's crime), optionally with a date order
+  (outcome date not before the crime's recorded date);
+- the volume band against the previous accepted delivery.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds" / "reference"
+
+KINDS = ("id", "code", "date", "timestamp", "number", "text")
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A code set read from a dbt seed: `file` in the seeds folder, `column` of it."""
+
+    file: str
+    column: str
+
+    def load(self, seeds_dir: Path) -> tuple[str, ...]:
+        path = seeds_dir / self.file
+        with path.open(newline="", encoding="utf-8") as handle:
+            values = [row[self.column].strip() for row in csv.DictReader(handle)]
+        return tuple(dict.fromkeys(v for v in values if v))
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"
+    required: bool = True
+    codes: tuple[str, ...] | Seed | None = None  # kind "code"
+    pattern: str | None = None  # kind "id": a full-match regular expression
+    in_window: bool = False  # kind "date"/"timestamp": within the declared window
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.name}: kind {self.kind!r} is not one of {KINDS}")
+        if self.kind == "code" and self.codes is None:
+            raise ValueError(f"{self.name}: a code column needs its code set")
+        if self.in_window and self.kind not in ("date", "timestamp"):
+            raise ValueError(f"{self.name}: only dates and timestamps have a window")
+
+
+@dataclass(frozen=True)
+class OrderPair:
+    """`end` is not before `start` (both timestamps of the same row); the time between
+    them, in seconds, is published to the checks as `name` and must not exceed
+    `max_seconds`, or `max_seconds_by[value of by_column]`."""
+
+    name: str
+    start: str
+    end: str
+    max_seconds: int | None = None
+    by_column: str | None = None
+    max_seconds_by: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """`column` must be a key of extract `extract` (key column `key`), of a row the gate
+    accepted; with `not_before`=(this date column, that date column), this row's date is
+    not before the referenced row's date."""
+
+    column: str
+    extract: str
+    key: str
+    not_before: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class ExtractSpec:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    order_pairs: tuple[OrderPair, ...] = ()
+    exactly_one_of: tuple[tuple[str, ...], ...] = ()
+    references: tuple[Reference, ...] = ()
+    volume_band: tuple[float, float] = (0.5, 2.0)  # rows vs the previous accepted delivery
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def __post_init__(self) -> None:
+        names = self.column_names
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: duplicate column names")
+        wanted = [*self.key]
+        for pair in self.order_pairs:
+            wanted += [pair.start, pair.end, *([pair.by_column] if pair.by_column else [])]
+        for group in self.exactly_one_of:
+            wanted += list(group)
+        for ref in self.references:
+            wanted += [ref.column, *([ref.not_before[0]] if ref.not_before else [])]
+        missing = [n for n in wanted if n not in names]
+        if missing:
+            raise ValueError(f"{self.name}: unknown columns {missing}")
+
+
+FLAG = ("Y", "N")
+CRIME_REFERENCE = r"\d{2}/\d{6}/\d{2}"
+
+
+def _flag(name: str) -> Column:
+    return Column(name, "code", codes=FLAG)
+
+
+CRIMES = ExtractSpec(
+    name="crimes",
+    columns=(
+        Column("crime_reference", "id", pattern=CRIME_REFERENCE),
+        Column("recorded_date", "date", in_window=True),
+        Column("ho_offence_code", "code", codes=Seed("ref_offences.csv", "offence_code")),
+        Column(
+            "neighbourhood_code",
+            "code",
+            codes=Seed("ref_neighbourhoods.csv", "neighbourhood_code"),
+        ),
+        Column("record_status", "code", codes=("RECORDED", "CANCELLED", "TRANSFERRED")),
+        _flag("domestic_abuse_flag"),
+        Column("victim_sex", "code", required=False, codes=("F", "M", "U")),
+        Column(
+            "victim_age_band",
+            "code",
+            required=False,
+            codes=("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"),
+        ),
+        _flag("business_victim_flag"),
+        _flag("emergency_worker_victim_flag"),
+        _flag("business_worker_victim_flag"),
+        _flag("knife_sharp_instrument_flag"),
+        _flag("firearm_flag"),
+        Column("transport_location", "code", required=False, codes=("BUS", "TRAIN", "METRO")),
+    ),
+    key=("crime_reference",),
+)
+
+CRIME_OUTCOMES = ExtractSpec(
+    name="crime_outcomes",
+    columns=(
+        Column("crime_reference", "id", pattern=CRIME_REFERENCE),
+        Column("outcome_code", "code", codes=Seed("ref_outcome_codes.csv", "outcome_code")),
+        Column("outcome_date", "date", in_window=True),
+    ),
+    key=("crime_reference", "outcome_date", "outcome_code"),
+    references=(
+        Reference(
+            "crime_reference",
+            extract="crimes",
+            key="crime_reference",
+            not_before=("outcome_date", "recorded_date"),
+        ),
+    ),
+)
+
+CALLS = ExtractSpec(
+    name="calls",
+    columns=(
+        Column("call_id", "id", pattern=r"CALL-\d+"),
+        Column("channel", "code", codes=("999", "101")),
+        Column("presented_at", "timestamp", in_window=True),
+        Column("answered_at", "timestamp", required=False),
+        Column("abandoned_at", "timestamp", required=False),
+    ),
+    key=("call_id",),
+    order_pairs=(
+        OrderPair(
+            "answer_seconds",
+            start="presented_at",
+            end="answered_at",
+            by_column="channel",
+            max_seconds_by=MappingProxyType({"999": 6 * HOUR, "101": 24 * HOUR}),
+        ),
+        OrderPair(
+            "abandon_seconds",
+            start="presented_at",
+            end="abandoned_at",
+            by_column="channel",
+            max_seconds_by=MappingProxyType({"999": 6 * HOUR, "101": 24 * HOUR}),
+        ),
+    ),
+    exactly_one_of=(("answered_at", "abandoned_at"),),
+)
+
+INCIDENTS = ExtractSpec(
+    name="incidents",
+    columns=(
+        Column("incident_id", "id", pattern=r"INC-\d+"),
+        Column("created_at", "timestamp", in_window=True),
+        Column(
+            "grade",
+            "code",
+            codes=("EMERGENCY", "PRIORITY", "SCHEDULED", "RESOLVED_WITHOUT_DEPLOYMENT"),
+        ),
+        Column("opening_category", "id", pattern=r"[A-Z][A-Z0-9_]*"),
+        Column(
+            "neighbourhood_code",
+            "code",
+            codes=Seed("ref_neighbourhoods.csv", "neighbourhood_code"),
+        ),
+        Column("first_arrival_at", "timestamp", required=False),
+    ),
+    key=("incident_id",),
+    order_pairs=(
+        # Scheduled appointments can be booked a week or more ahead (the demo has some
+        # at 8 days); an emergency attended days later is a recording error.
+        OrderPair(
+            "response_seconds",
+            start="created_at",
+            end="first_arrival_at",
+            by_column="grade",
+            max_seconds_by=MappingProxyType(
+                {
+                    "EMERGENCY": 2 * DAY,
+                    "PRIORITY": 7 * DAY,
+                    "SCHEDULED": 14 * DAY,
+                    "RESOLVED_WITHOUT_DEPLOYMENT": 14 * DAY,
+                }
+            ),
+        ),
+    ),
+)
+
+# Validation order matters: an extract is validated after the extracts it references.
+SPECS: tuple[ExtractSpec, ...] = (CRIMES, CRIME_OUTCOMES, CALLS, INCIDENTS)
+
+
+def ordered(specs: tuple[ExtractSpec, ...]) -> tuple[ExtractSpec, ...]:
+    """Specs in declared order, except that a referenced extract comes before the
+    extracts referencing it."""
+    names = {s.name for s in specs}
+    done: list[ExtractSpec] = []
+    pending = list(specs)
+    while pending:
+        ready = next(
+            (
+                s
+                for s in pending
+                if all(
+                    r.extract in {d.name for d in done} or r.extract not in names
+                    for r in s.references
+                )
+            ),
+            None,
+        )
+        if ready is None:
+            raise ValueError("extract references form a cycle")
+        done.append(ready)
+        pending.remove(ready)
+    return tuple(done)
