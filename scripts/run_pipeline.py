@@ -83,7 +83,9 @@ def run(dbt_args: list[str]) -> int:
     target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
     env = dict(os.environ, DO_NOT_TRACK="1", POLICE_BUILD_PATH=str(build))
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--target-path", str(target_dir), *dbt_args]
+    # --full-refresh: seeds are re-created, so a seed that gained a column (a new release
+    # of the catalogue) loads; every model is a table or view, rebuilt anyway.
+    command = [str(dbt), "build", "--full-refresh", "--target-path", str(target_dir), *dbt_args]
     completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False)
     if completed.returncode != 0:
         problems = dbt_failures(target_dir, build)

@@ -1,5 +1,7 @@
 -- The date windows every KPI is measured over, from the period vars:
---   baseline: the plan baseline (vars baseline_start .. baseline_end);
+--   baseline: the plan baseline (vars baseline_start .. baseline_end), moved back by
+--             the KPI's baseline_lag_months (negative: forward; a periodic return
+--             whose baseline is a later snapshot, e.g. headcount at April 2024);
 --   current:  the reporting period (vars current_start .. current_end), moved back by
 --             the KPI's window_lag_months (knife and gun crime lag three months);
 --   trend:    for each of the last trend_months month ends up to the (lagged) current
@@ -29,8 +31,8 @@ scorecard_windows as (
     select
         kpi_id,
         'baseline' as window_kind,
-        {{ baseline_start }} as window_start,
-        {{ baseline_end }} as window_end
+        {{ shift_months(baseline_start, '-baseline_lag_months') }} as window_start,
+        {{ shift_months(baseline_end, '-baseline_lag_months') }} as window_end
 
     from catalogue
 

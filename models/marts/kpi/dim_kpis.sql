@@ -19,9 +19,11 @@ final as (
         cast(numerator_series as varchar) as numerator_series,
         cast(denominator_series as varchar) as denominator_series,
         cast(window_lag_months as integer) as window_lag_months,
+        cast(baseline_lag_months as integer) as baseline_lag_months,
         cast(trend_window as varchar) as trend_window,
         cast(has_lpa_breakdown as boolean) as has_lpa_breakdown,
         cast(has_neighbourhood_breakdown as boolean) as has_neighbourhood_breakdown,
+        cast(kpi_status as varchar) as kpi_status,
         cast(definition as varchar) as definition
 
     from catalogue
