@@ -1,5 +1,6 @@
 # Two entry points for a fresh machine (Python 3.11, pip, make, git):
-#   make run   set up, generate demo extracts if none are present, dbt build, publish
+#   make run   set up, generate demo extracts if none are present, quality gate,
+#              dbt build, publish
 #   make test  set up, then every test: ruff, SQLFluff, pytest (which builds the
 #              warehouse from fresh demo extracts and runs every dbt test)
 SHELL := /bin/bash
@@ -14,7 +15,7 @@ export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 
 EXTRACT_NAMES := crimes crime_outcomes calls incidents
 
-.PHONY: setup extracts run build test lint benchmark clean
+.PHONY: setup extracts run build rebuild test lint benchmark clean
 
 setup: $(VENV)/.installed
 
@@ -40,10 +41,15 @@ extracts: setup
 		echo "Extracts present in $(POLICE_LANDING_DIR)"; \
 	fi
 
-# dbt build into the build database; publish to warehouse/police.duckdb only if every
-# model and test passed (else an alert, and the published warehouse stays as it was).
+# Quality gate, then dbt build into the build database; publish to
+# warehouse/police.duckdb only if the gate and every model and test passed (else an
+# alert, and the published warehouse stays as it was).
 build: setup
 	$(BIN)/python scripts/run_pipeline.py
+
+# The same, from the delivery already published (after a change of models or vars).
+rebuild: setup
+	$(BIN)/python scripts/run_pipeline.py --rebuild
 
 run: extracts build
 

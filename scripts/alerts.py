@@ -32,6 +32,8 @@ class Alert:
     summary: str
     problems: list[Problem]
     published_warehouse: str  # path of the warehouse BI reads, left unchanged
+    # Where to look next: GX Data Docs, the quarantine file, the gate's result, dbt logs.
+    links: dict[str, str] = field(default_factory=dict)
     alert_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     raised_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     published_unchanged: bool = True
@@ -42,7 +44,8 @@ class Alert:
     def human(self) -> str:
         lines = [
             f"ALERT {self.alert_id} ({self.stage}): {self.summary}",
-            f"The published warehouse {self.published_warehouse} is unchanged.",
+            f"The published warehouse {self.published_warehouse} is "
+            + ("unchanged." if self.published_unchanged else "the new build."),
         ]
         for problem in self.problems:
             count = "" if problem.count is None else f" ({problem.count:,} rows)"
@@ -50,6 +53,7 @@ class Alert:
             if problem.message:
                 lines.append(f"      {problem.message.splitlines()[0][:200]}")
             lines.extend(f"      e.g. {example}" for example in problem.examples[:3])
+        lines.extend(f"  {name}: {target}" for name, target in self.links.items())
         return "\n".join(lines)
 
 

@@ -4,7 +4,9 @@ Prints, for the extracts in POLICE_LANDING_DIR (default data/landing):
   - rows and size of each extract;
   - the median time DuckDB needs to read every extract once (all columns parsed);
   - the median wall time and peak memory (max RSS) of `dbt build`, and its ratio to
-    the read time, measured in the same run.
+    the read time, measured in the same run;
+  - the median wall time and peak memory of the extract quality gate (a first delivery,
+    Data Docs included), and its ratio to `dbt build`.
 
 The build goes into a temporary warehouse, so the published one is not touched.
 
@@ -47,6 +49,35 @@ def read_all_once(files: list[Path]) -> float:
         return time.perf_counter() - started
 
 
+def timed(command: list[str], env: dict[str, str], quiet: bool = False) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one command (its own rusage, via wait4)."""
+    started = time.perf_counter()
+    stdout = subprocess.DEVNULL if quiet else None
+    with subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=stdout) as process:
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command[:2])} failed (exit {process.returncode})")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def quality_gate(landing: Path, workdir: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of the gate on the extracts, as a first delivery."""
+    out, state = workdir / "gate", workdir / f"gate-state-{time.monotonic_ns()}"
+    command = [
+        sys.executable,
+        str(PROJECT_DIR / "scripts" / "quality_gate.py"),
+        "--landing",
+        str(landing),
+        "--out",
+        str(out),
+        "--state",
+        str(state),
+    ]
+    return timed(command, dict(os.environ), quiet=True)
+
+
 def dbt_build(landing: Path, workdir: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one `dbt build` into a fresh warehouse."""
     warehouse = workdir / "police.duckdb"
@@ -67,14 +98,7 @@ def dbt_build(landing: Path, workdir: Path) -> tuple[float, float]:
         "--log-path",
         str(workdir / "logs"),
     ]
-    started = time.perf_counter()
-    with subprocess.Popen(command, cwd=PROJECT_DIR, env=env) as process:
-        _pid, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.perf_counter() - started
-    if process.returncode != 0:
-        sys.exit(f"dbt build failed (exit {process.returncode})")
-    return elapsed, usage.ru_maxrss / 1024
+    return timed(command, env)
 
 
 def main() -> None:
@@ -111,6 +135,21 @@ def main() -> None:
         f"peak memory {max(peaks):.0f} MiB (max RSS of dbt and DuckDB)"
     )
     print(f"dbt build / DuckDB read ratio: {build_median / read_median:.1f}x")
+
+    gates: list[float] = []
+    gate_peaks: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="police-benchmark-gate-") as tmp:
+        for _ in range(args.runs):
+            seconds, peak = quality_gate(landing, Path(tmp))
+            gates.append(seconds)
+            gate_peaks.append(peak)
+    gate_median = statistics.median(gates)
+    print(
+        f"quality gate: median {gate_median:.1f} s wall over {args.runs} runs "
+        f"(runs: {', '.join(f'{s:.1f}' for s in gates)}), "
+        f"peak memory {max(gate_peaks):.0f} MiB"
+    )
+    print(f"quality gate / dbt build ratio: {gate_median / build_median:.2f}x")
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Benchmark process peak memory (the DuckDB read): {self_peak:.0f} MiB")
 

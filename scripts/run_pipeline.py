@@ -1,16 +1,30 @@
-"""Build, check and publish the warehouse BI tools read.
+"""Check, build and publish the warehouse BI tools read.
 
-    python scripts/run_pipeline.py [dbt build options, e.g. --vars '{...}']
+    python scripts/run_pipeline.py [--rebuild] [dbt build options, e.g. --vars '{...}']
     python scripts/run_pipeline.py --rollback
 
 1. Recover from a killed run (scratch files removed; the published warehouse is never
    scratch).
-2. `dbt build` into the build database (POLICE_BUILD_PATH, default
-   warehouse/build/police.duckdb): every model, seed, data test and unit test.
-3. If anything failed: an alert (stderr summary, JSON in warehouse/alerts/, webhook if
-   POLICE_ALERT_WEBHOOK_URL is set), exit 1, and the published warehouse is untouched.
-4. Otherwise publish atomically to POLICE_WAREHOUSE_PATH (default
-   warehouse/police.duckdb), keeping the one it replaces in warehouse/previous/.
+2. The extract quality gate (scripts/quality) checks every extract in POLICE_LANDING_DIR
+   (default data/landing) and writes validated copies, quarantine.csv, gate_result.json
+   and GX Data Docs into POLICE_GATE_DIR/validated (default warehouse/gate/validated).
+   A stopped gate: an alert, exit 1, nothing built, the published warehouse untouched.
+3. `dbt build` reads the validated copies into the build database (POLICE_BUILD_PATH,
+   default warehouse/build/police.duckdb): every model, seed, data test and unit test.
+4. If anything failed: an alert (stderr summary, JSON in POLICE_ALERTS_DIR, default
+   warehouse/alerts/, webhook if POLICE_ALERT_WEBHOOK_URL is set), exit 1, and the
+   published warehouse is untouched.
+5. Otherwise the gate's quarantine and delivery log become tables in schema `quality`,
+   the build is published atomically to POLICE_WAREHOUSE_PATH (default
+   warehouse/police.duckdb), keeping the one it replaces in warehouse/previous/, and
+   only then does the gate remember the deliveries as accepted (POLICE_GATE_DIR/state).
+   Rows quarantined in a published run raise a notice (an alert that does not stop).
+
+Gate settings (window, threshold, volume band) come from the JSON file named by
+POLICE_GATE_CONFIG, if set (see scripts/quality/config.py). A delivery identical to an
+accepted one stops the run (same_delivery: nothing new was delivered); `--rebuild`
+rebuilds and republishes from the delivery already published (after a change of models
+or vars): it passes only if every extract is byte-for-byte that delivery.
 """
 
 from __future__ import annotations
@@ -25,16 +39,18 @@ import duckdb
 
 from alerts import Alert, Problem, raise_alert
 from publish import previous_path, publish, recover, rollback
+from quality import GateConfig, GateResult, record_accepted, run_gate
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FAILED = {"error", "fail", "runtime error"}
 
 
-def paths() -> tuple[Path, Path, Path]:
-    def from_env(name: str, default: str) -> Path:
-        path = Path(os.environ.get(name, default))
-        return path if path.is_absolute() else PROJECT_DIR / path
+def from_env(name: str, default: str) -> Path:
+    path = Path(os.environ.get(name, default))
+    return path if path.is_absolute() else PROJECT_DIR / path
 
+
+def paths() -> tuple[Path, Path, Path]:
     published = from_env("POLICE_WAREHOUSE_PATH", "warehouse/police.duckdb")
     build = from_env("POLICE_BUILD_PATH", "warehouse/build/police.duckdb")
     alerts = from_env("POLICE_ALERTS_DIR", "warehouse/alerts")
@@ -73,15 +89,103 @@ def dbt_failures(target_dir: Path, build: Path) -> list[Problem]:
     ]
 
 
-def run(dbt_args: list[str]) -> int:
+def gate(published: Path, alerts_dir: Path, rebuild: bool) -> GateResult | None:
+    """Run the extract gate; None (after an alert) if it stopped the run."""
+    gate_dir = from_env("POLICE_GATE_DIR", "warehouse/gate")
+    config_file = os.environ.get("POLICE_GATE_CONFIG")
+    config = GateConfig.from_json(Path(config_file)) if config_file else GateConfig()
+    result = run_gate(
+        from_env("POLICE_LANDING_DIR", "data/landing"),
+        gate_dir / "validated",
+        gate_dir / "state",
+        config=config.with_overrides(allow_rerun=rebuild),
+        record_state=False,  # accepted only once the warehouse built from it is published
+    )
+    print(result.summary())
+    if not result.passed:
+        raise_alert(result.to_alert(str(published)), alerts_dir)
+        return None
+    return result
+
+
+def load_gate_tables(build: Path, result: GateResult) -> None:
+    """The gate's quarantine and delivery log as tables in schema quality, so the
+    warehouse says which delivery it was built from and which rows it left out."""
+    gated_at = result.settings["ran_at"]
+    deliveries = [
+        (name, r.file, r.status, r.rows_in, r.validated, r.quarantined, r.sha256, gated_at)
+        for name, r in result.extracts.items()
+    ]
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema if not exists quality")
+        con.execute(
+            """
+            create or replace table quality.extract_quarantine as
+            select extract, cast(line as bigint) as line, rule, "column", "row", all_rules,
+                cast(? as timestamp with time zone) as gated_at
+            from read_csv(?, header = true, all_varchar = true)
+            """,
+            [gated_at, result.quarantine_file],
+        )
+        con.execute(
+            """
+            create or replace table quality.extract_deliveries (
+                extract varchar, file varchar, status varchar, rows_in bigint,
+                rows_validated bigint, rows_quarantined bigint, sha256 varchar,
+                gated_at timestamp with time zone
+            )
+            """
+        )
+        con.executemany(
+            "insert into quality.extract_deliveries values (?, ?, ?, ?, ?, ?, ?, ?)", deliveries
+        )
+        for statement in QUALITY_COMMENTS:
+            con.execute(statement)
+
+
+QUALITY_COMMENTS = (
+    "comment on table quality.extract_quarantine is 'Rows of the delivered extracts that the "
+    "quality gate kept out of the warehouse: extract, source line (header = 1), the rule that "
+    "caught them and the original values.'",
+    "comment on column quality.extract_quarantine.extract is 'Extract (file name without .csv).'",
+    "comment on column quality.extract_quarantine.line is 'Line in the delivered file; the "
+    "header is line 1.'",
+    "comment on column quality.extract_quarantine.rule is 'First rule the row failed.'",
+    "comment on column quality.extract_quarantine.\"column\" is 'Column the rule looked at.'",
+    "comment on column quality.extract_quarantine.\"row\" is 'The row as delivered (JSON).'",
+    "comment on column quality.extract_quarantine.all_rules is 'Every rule the row failed.'",
+    "comment on column quality.extract_quarantine.gated_at is 'When the gate checked it.'",
+    "comment on table quality.extract_deliveries is 'The delivery this warehouse was built "
+    "from: per extract, rows delivered = rows validated + rows quarantined.'",
+    "comment on column quality.extract_deliveries.extract is 'Extract name.'",
+    "comment on column quality.extract_deliveries.file is 'Delivered file.'",
+    "comment on column quality.extract_deliveries.status is 'accepted by the gate.'",
+    "comment on column quality.extract_deliveries.rows_in is 'Data rows delivered.'",
+    "comment on column quality.extract_deliveries.rows_validated is 'Rows dbt built from.'",
+    "comment on column quality.extract_deliveries.rows_quarantined is 'Rows in quarantine.'",
+    "comment on column quality.extract_deliveries.sha256 is 'SHA-256 of the delivered file.'",
+    "comment on column quality.extract_deliveries.gated_at is 'When the gate checked it.'",
+)
+
+
+def run(dbt_args: list[str], rebuild: bool = False) -> int:
     build, published, alerts_dir = paths()
     removed = recover(build, published)
     if removed:
         print(f"Removed scratch files of the last run: {', '.join(p.name for p in removed)}")
     build.parent.mkdir(parents=True, exist_ok=True)
 
+    gated = gate(published, alerts_dir, rebuild)
+    if gated is None:
+        return 1
+
     target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
-    env = dict(os.environ, DO_NOT_TRACK="1", POLICE_BUILD_PATH=str(build))
+    env = dict(
+        os.environ,
+        DO_NOT_TRACK="1",
+        POLICE_BUILD_PATH=str(build),
+        POLICE_LANDING_DIR=gated.output_dir,
+    )
     dbt = Path(sys.executable).with_name("dbt")
     # --full-refresh: seeds are re-created, so a seed that gained a column (a new release
     # of the catalogue) loads; every model is a table or view, rebuilt anyway.
@@ -95,13 +199,28 @@ def run(dbt_args: list[str]) -> int:
                 summary=f"dbt build failed: {len(problems)} models or tests did not pass",
                 problems=problems,
                 published_warehouse=str(published),
+                links={
+                    "run_results": str(target_dir / "run_results.json"),
+                    "failing_rows": f"{build} (schema test_failures)",
+                },
             ),
             alerts_dir,
         )
         return 1
 
+    load_gate_tables(build, gated)
     kept = publish(build, published)
     print(f"Published {published}" + (f" (previous kept at {kept})" if kept else ""))
+    if not gated.settings["rerun_of_latest_delivery"]:
+        record_accepted(gated.settings["state_dir"], gated.extracts)
+    quarantined = sum(r.quarantined or 0 for r in gated.extracts.values())
+    if quarantined:
+        notice = gated.to_alert(str(published))
+        notice.summary = (
+            f"published, with {quarantined:,} rows quarantined (see quality.extract_quarantine)"
+        )
+        notice.published_unchanged = False
+        raise_alert(notice, alerts_dir)
     return 0
 
 
@@ -111,6 +230,8 @@ def main(argv: list[str]) -> int:
         rollback(published)
         print(f"Rolled back {published} to {previous_path(published)}")
         return 0
+    if "--rebuild" in argv:
+        return run([a for a in argv if a != "--rebuild"], rebuild=True)
     return run(argv)
 
 

@@ -27,6 +27,11 @@ class GateConfig:
     threshold: float = 0.01  # quarantined share of an extract above which the run stops
     volume_band: tuple[float, float] | None = None  # None: each spec's own band
     allow_same_delivery: bool = False  # a re-run of an accepted delivery (e.g. a rebuild)
+    # A delivery in which EVERY extract equals its latest accepted delivery is a re-run of
+    # what is published (a rebuild after a code or vars change): same_delivery is then a
+    # warning. Any extract equal to an older delivery, or only some extracts equal to
+    # their latest, still stops. The pipeline turns this on; the gate alone does not.
+    allow_rerun: bool = False
     seeds_dir: Path = DEFAULT_SEEDS_DIR
     data_docs: bool = True  # build GX Data Docs into <output>/data_docs
 

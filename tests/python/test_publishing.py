@@ -1,6 +1,8 @@
-"""Safe publishing: dbt never writes the published warehouse; only a build that passed
-every test replaces it, atomically; a failed or killed run leaves it byte-for-byte as it
-was, with an alert; readers and builds never block each other."""
+"""Safe publishing: dbt never writes the published warehouse; only a delivery that passed
+the extract gate and a build that passed every test replace it, atomically; a stopped,
+failed or killed run leaves it byte-for-byte as it was, with an alert; readers and
+builds never block each other; quarantined rows are in the published warehouse's
+quality tables."""
 
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ import pytest
 
 from conftest import PROJECT_DIR, generate_extracts
 
+sys.path.insert(0, str(PROJECT_DIR / "tests"))
+
+from faults.generate import FAULTS, make_variant
+
 PIPELINE = PROJECT_DIR / "scripts" / "run_pipeline.py"
 SMALL_SCALE = "0.03"
 
@@ -38,6 +44,7 @@ class Warehouse:
         self.published = root / "warehouse" / "police.duckdb"
         self.build = root / "warehouse" / "build" / "police.duckdb"
         self.alerts = root / "warehouse" / "alerts"
+        self.gate = root / "warehouse" / "gate"
 
     def env(self, **extra: str) -> dict[str, str]:
         return dict(
@@ -47,16 +54,17 @@ class Warehouse:
             POLICE_BUILD_PATH=str(self.build),
             POLICE_WAREHOUSE_PATH=str(self.published),
             POLICE_ALERTS_DIR=str(self.alerts),
+            POLICE_GATE_DIR=str(self.gate),
             DBT_TARGET_PATH=str(self.root / "target"),
             **extra,
         )
 
-    def command(self) -> list[str]:
-        return [sys.executable, str(PIPELINE), "--log-path", str(self.root / "logs")]
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, str(PIPELINE), *args, "--log-path", str(self.root / "logs")]
 
-    def run(self, **extra: str) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            self.command(),
+            self.command(*args),
             cwd=PROJECT_DIR,
             env=self.env(**extra),
             capture_output=True,
@@ -79,6 +87,10 @@ class Warehouse:
         )
         return float(out.stdout)
 
+    def alerts_of(self, stage: str) -> list[dict[str, object]]:
+        files = sorted(self.alerts.glob(f"*-{stage}-*.json"))
+        return [json.loads(path.read_text(encoding="utf-8")) for path in files]
+
 
 @pytest.fixture(scope="module")
 def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -99,7 +111,7 @@ def deployed(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> W
 
 def test_dbt_builds_elsewhere_and_publish_keeps_the_previous(deployed: Warehouse) -> None:
     first = sha256(deployed.published)
-    result = deployed.run()
+    result = deployed.run("--rebuild")
     assert result.returncode == 0, result.stderr[-3000:]
     previous = deployed.published.parent / "previous" / "police.duckdb"
     assert sha256(previous) == first
@@ -107,15 +119,20 @@ def test_dbt_builds_elsewhere_and_publish_keeps_the_previous(deployed: Warehouse
     assert deployed.total_crime() > 0
 
 
-def test_failed_build_alerts_and_leaves_published_unchanged(
-    deployed: Warehouse, tmp_path: Path
-) -> None:
-    bad_landing = tmp_path / "landing"
-    shutil.copytree(deployed.landing, bad_landing)
-    crimes = bad_landing / "crimes.csv"
-    lines = crimes.read_text(encoding="utf-8").splitlines(keepends=True)
-    crimes.write_text("".join([*lines, lines[1]]), encoding="utf-8")  # a duplicated record
+def test_same_delivery_again_stops_unless_rebuilding(deployed: Warehouse) -> None:
+    before = sha256(deployed.published)
+    result = deployed.run()
+    assert result.returncode == 1
+    assert sha256(deployed.published) == before
+    assert "same_delivery" in result.stderr
+    alert = deployed.alerts_of("gate")[-1]
+    assert {problem["rule"] for problem in alert["problems"]} == {"same_delivery"}  # type: ignore[union-attr]
 
+
+def test_failed_build_alerts_and_leaves_published_unchanged(deployed: Warehouse) -> None:
+    # The extracts pass the gate; the date dimension (var calendar_end) stops a day short
+    # of them, so dbt's relationships tests to dim_dates fail.
+    dbt_vars = '{calendar_end: "2025-09-29"}'
     received: list[bytes] = []
 
     class Hook(http.server.BaseHTTPRequestHandler):
@@ -132,10 +149,9 @@ def test_failed_build_alerts_and_leaves_published_unchanged(
     listener.start()
 
     before = sha256(deployed.published)
-    failing = Warehouse(deployed.root, bad_landing)
     webhook = f"http://127.0.0.1:{server.server_address[1]}/alerts"
     try:
-        result = failing.run(POLICE_ALERT_WEBHOOK_URL=webhook)
+        result = deployed.run("--rebuild", "--vars", dbt_vars, POLICE_ALERT_WEBHOOK_URL=webhook)
     finally:
         server.shutdown()
         server.server_close()
@@ -144,23 +160,99 @@ def test_failed_build_alerts_and_leaves_published_unchanged(
     assert result.returncode == 1
     assert sha256(deployed.published) == before
     assert "ALERT" in result.stderr
-    assert "unique_stg_police_records__crimes_crime_id" in result.stderr
+    assert "relationships_fct_crimes_recorded_date__date_day__ref_dim_dates_" in result.stderr
 
-    alert_files = sorted(deployed.alerts.glob("*-dbt-*.json"))
-    assert alert_files
-    alert = json.loads(alert_files[-1].read_text(encoding="utf-8"))
-    failed = {problem["where"]: problem for problem in alert["problems"]}
-    unique_test = next(name for name in failed if "unique_stg_police_records__crimes" in name)
-    assert failed[unique_test]["count"] == 1
+    alert = deployed.alerts_of("dbt")[-1]
+    failed = {problem["where"]: problem for problem in alert["problems"]}  # type: ignore[union-attr]
+    crimes_test = next(name for name in failed if "relationships_fct_crimes_recorded_date" in name)
+    last_day = duckdb.connect(str(deployed.published), read_only=True)
+    try:
+        (expected,) = last_day.sql(
+            "select count(*) from marts.fct_crimes where recorded_date = date '2025-09-30'"
+        ).fetchone()
+    finally:
+        last_day.close()
+    assert failed[crimes_test]["count"] == expected > 0
+    assert failed[crimes_test]["examples"]
     assert alert["published_unchanged"] is True
+    assert "run_results" in alert["links"]  # type: ignore[operator]
     assert received and json.loads(received[0]) == alert
+
+
+STOP_FAULTS = sorted(kind for kind, fault in FAULTS.items() if fault.stops)
+
+
+@pytest.mark.parametrize("kind", STOP_FAULTS)
+def test_a_stopped_gate_alerts_and_leaves_published_unchanged(
+    kind: str, deployed: Warehouse, tmp_path: Path
+) -> None:
+    """Every extract-level fault of the corpus, through the whole pipeline: exit 1, an
+    alert naming the file and the rule, nothing built, the published warehouse and the
+    gate's memory byte-for-byte as they were."""
+    fault = FAULTS[kind]
+    root = tmp_path / "deployment"
+    (root / "warehouse").mkdir(parents=True)
+    shutil.copyfile(deployed.published, root / "warehouse" / "police.duckdb")
+    if fault.state:  # the fault needs a remembered delivery: the deployed one
+        shutil.copytree(deployed.gate / "state", root / "warehouse" / "gate" / "state")
+    make_variant(deployed.landing, tmp_path / "landing", kind)
+    stopping = Warehouse(root, tmp_path / "landing")
+    state_file = stopping.gate / "state" / "accepted_deliveries.json"
+    state_before = state_file.read_bytes() if state_file.exists() else None
+    before = sha256(stopping.published)
+
+    result = stopping.run()
+
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert sha256(stopping.published) == before
+    assert (state_file.read_bytes() if state_file.exists() else None) == state_before
+    assert not stopping.build.exists()  # dbt never ran
+    (alert,) = stopping.alerts_of("gate")
+    stops = [p for p in alert["problems"] if str(p["message"]).startswith("STOPS")]  # type: ignore[union-attr]
+    assert any(
+        p["where"] == f"{fault.extract}.csv" and str(p["rule"]).startswith(fault.rule)
+        for p in stops
+    ), stops
+    assert f"{fault.extract}.csv: {fault.rule}" in result.stderr
+    if kind == "over_threshold":  # the row checks ran: their Data Docs are linked
+        assert Path(alert["links"]["data_docs"]).exists()  # type: ignore[index]
+
+
+def test_quarantined_rows_are_published_with_the_rule_and_line(
+    small_landing: Path, tmp_path: Path
+) -> None:
+    """Rows under the threshold are quarantined, the rest is built and published, and
+    the published warehouse says which rows it left out: rows delivered = rows in the
+    fact + rows quarantined."""
+    manifest = make_variant(small_landing, tmp_path / "landing", "unknown_neighbourhood")
+    deployment = Warehouse(tmp_path / "deployment", tmp_path / "landing")
+    result = deployment.run()
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    delivered = len((tmp_path / "landing" / "incidents.csv").read_text().splitlines()) - 1
+    with duckdb.connect(str(deployment.published), read_only=True) as con:
+        quarantined = con.sql(
+            "select line, rule from quality.extract_quarantine where extract = 'incidents'"
+        ).fetchall()
+        (built,) = con.sql("select count(*) from marts.fct_incidents").fetchone()
+        log = con.sql(
+            "select rows_in, rows_validated, rows_quarantined from quality.extract_deliveries "
+            "where extract = 'incidents'"
+        ).fetchone()
+    assert sorted(line for line, _ in quarantined) == sorted(manifest["lines"])  # type: ignore[arg-type]
+    assert {rule for _, rule in quarantined} == {"unknown_code"}
+    assert built + len(quarantined) == delivered
+    assert log == (delivered, built, len(quarantined))
+    (notice,) = deployment.alerts_of("gate")
+    assert notice["published_unchanged"] is False
+    assert "quarantined" in str(notice["summary"])
 
 
 def test_reader_holding_the_warehouse_never_blocks_a_publish(deployed: Warehouse) -> None:
     reader = duckdb.connect(str(deployed.published), read_only=True)
     try:
         before = reader.sql("select count(*) from marts.fct_crimes").fetchone()
-        result = deployed.run()
+        result = deployed.run("--rebuild")
         assert result.returncode == 0, result.stderr[-3000:]
         # The open reader still reads the warehouse it opened, whole.
         assert reader.sql("select count(*) from marts.fct_crimes").fetchone() == before
@@ -173,7 +265,7 @@ def test_reader_holding_the_warehouse_never_blocks_a_publish(deployed: Warehouse
 def test_killed_run_leaves_published_intact_and_next_run_recovers(deployed: Warehouse) -> None:
     before = sha256(deployed.published)
     process = subprocess.Popen(
-        deployed.command(),
+        deployed.command("--rebuild"),
         cwd=PROJECT_DIR,
         env=deployed.env(),
         stdout=subprocess.DEVNULL,
@@ -190,7 +282,7 @@ def test_killed_run_leaves_published_intact_and_next_run_recovers(deployed: Ware
     assert sha256(deployed.published) == before
     assert deployed.total_crime() > 0
 
-    result = deployed.run()
+    result = deployed.run("--rebuild")
     assert result.returncode == 0, result.stderr[-3000:]
     assert deployed.total_crime() > 0
 

@@ -226,11 +226,29 @@ def test_same_delivery_can_be_allowed_for_a_rerun(
     assert len(same) == len(EXTRACTS) and not any(p["stops"] for p in same)
 
 
+def test_a_rebuild_passes_only_if_every_extract_is_the_latest_delivery(
+    clean: Path, states: dict[str, object], tmp_path: Path
+) -> None:
+    """allow_rerun (run_pipeline.py --rebuild): the whole accepted delivery again is a
+    re-run; one extract changed means the others are stale copies, and they stop."""
+    shutil.copytree(states["clean"], tmp_path / "state")  # type: ignore[arg-type]
+    config = CONFIG.with_overrides(allow_rerun=True)
+    rerun = run_gate(clean, tmp_path / "out", tmp_path / "state", config=config)
+    assert rerun.passed and rerun.settings["rerun_of_latest_delivery"]
+
+    make_variant(clean, tmp_path / "landing", "utf8_bom")  # crimes.csv changes
+    partial = run_gate(tmp_path / "landing", tmp_path / "out", tmp_path / "state", config=config)
+    assert not partial.passed and not partial.settings["rerun_of_latest_delivery"]
+    stale = {p["file"] for p in partial.stopping_problems if p["rule"] == "same_delivery"}
+    assert stale == {f"{name}.csv" for name in EXTRACTS if name != "crimes"}
+
+
 def test_stop_raises_an_alert_with_the_problems(clean: Path, tmp_path: Path) -> None:
     make_variant(clean, tmp_path / "landing", "renamed_column")
     result = run_gate(tmp_path / "landing", tmp_path / "out", tmp_path / "state", config=CONFIG)
     alert = result.to_alert("warehouse/police.duckdb")
     assert alert.stage == "gate"
+    assert alert.links["gate_result"] == str(tmp_path / "out" / "gate_result.json")
     assert alert.problems[0].where == "crime_outcomes.csv"
     assert alert.problems[0].rule.startswith("renamed_column")
     assert "renamed_column" in alert.human()
