@@ -131,9 +131,7 @@ def jitter(rng: np.random.Generator, size: int, sd: float, keep: np.ndarray) -> 
     return np.where(keep, 1.0, 1.0 + rng.normal(0.0, sd, size))
 
 
-def workforce(
-    rows: ReturnRows, rng: np.random.Generator, ctx: Context
-) -> dict[str, Int]:
+def workforce(rows: ReturnRows, rng: np.random.Generator, ctx: Context) -> dict[str, Int]:
     months = period_months("workforce")
     n = len(months)
     headcounts: dict[str, Int] = {}
@@ -164,7 +162,7 @@ def workforce(
                 if women_at[i]
                 else count_for_rate(int(hc[i]), women_pct[i])
             )
-            guess = int(round(share * hc[i]))
+            guess = int(np.rint(share * hc[i]))
             if min_at[i]:
                 minoritised[i], stated[i] = free_rate(guess, float(min_pct[i]), cap=int(hc[i]))
             else:

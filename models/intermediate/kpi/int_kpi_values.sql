@@ -273,12 +273,12 @@ joined as (
         kpi_windows_by_area.calculation,
         kpi_windows_by_area.population_2021,
         medians.median_value,
-        coalesce(numerators.event_count, 0) as numerator_count,
-        coalesce(numerators.value_sum, 0) as numerator_sum,
-        coalesce(denominators.event_count, 0) as denominator_count,
         latest_returns.latest_numerator,
         latest_returns.latest_denominator,
-        denominator_sums.denominator_sum
+        denominator_sums.denominator_sum,
+        coalesce(numerators.event_count, 0) as numerator_count,
+        coalesce(numerators.value_sum, 0) as numerator_sum,
+        coalesce(denominators.event_count, 0) as denominator_count
 
     from kpi_windows_by_area
     left join numerators

@@ -9,10 +9,10 @@ source as (
 renamed as (
 
     select
-        trim(return_id) as return_id,
         cast(period_end as date) as period_end,
-        trim(measure) as measure,
-        cast(value as double) as return_value
+        cast(value as double) as return_value,
+        trim(return_id) as return_id,
+        trim(measure) as measure
 
     from source
 
