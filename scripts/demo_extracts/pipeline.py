@@ -14,7 +14,8 @@ from .crimes import assign_attributes, assign_references, build_rows, monthly_co
 from .incidents import attend, build_incidents, respond
 from .outcomes import generate_outcomes
 from .reference import DEFAULT_SEED_DIR, load_reference
-from .writer import write_calls, write_crimes, write_incidents, write_outcomes
+from .returns import generate_returns
+from .writer import write_calls, write_crimes, write_incidents, write_outcomes, write_returns
 
 # New stages append their streams at the end: spawned streams are numbered, so the
 # earlier stages keep their draws (and their files stay byte-identical).
@@ -27,6 +28,7 @@ STREAMS = (
     "call_handling",
     "incidents",
     "incident_response",
+    "returns",
 )
 
 
@@ -37,7 +39,8 @@ def generate(
     progress: Callable[[str], None] | None = None,
     seed_dir: Path = DEFAULT_SEED_DIR,
 ) -> Context:
-    """Write crimes.csv, crime_outcomes.csv, calls.csv and incidents.csv into out_dir.
+    """Write crimes.csv, crime_outcomes.csv, calls.csv, incidents.csv and
+    periodic_returns.csv into out_dir.
     Returns the context, whose `achieved` log records what each calibration step
     produced."""
     if scale <= 0:
@@ -86,4 +89,10 @@ def generate(
     report("incident attendance and response times", int(incidents.attended.sum()))
     write_incidents(ref, incidents, out_dir / "incidents.csv")
     report("wrote incidents.csv", len(incidents))
+    del incidents
+
+    returns = generate_returns(ctx, rng["returns"])
+    report("periodic returns", len(returns))
+    write_returns(returns, out_dir / "periodic_returns.csv")
+    report("wrote periodic_returns.csv", len(returns))
     return ctx

@@ -395,3 +395,160 @@ ASB_TOP_NEIGHBOURHOODS: tuple[tuple[str, str, int], ...] = (
 # with minor variation between LPAs.
 EMERGENCY_LPA_MONTH_WINDOW = Window(date(2025, 9, 1), date(2025, 9, 30))
 EMERGENCY_LPA_MONTH_WITHIN_TARGET_PCT: Mapping[str, float] = MappingProxyType({"BH": 71.0})
+
+# --- Periodic returns: periodic_returns.csv, one row per return, period end and measure
+# Figures a force collects as returns rather than records (report 2.2-2.3, 5.9, 7.18-7.19,
+# 8.2-8.4, 9.7, 9.9-9.10, 10.4). Knots are (period end "YYYY-MM", value): a snapshot or
+# rate holds exactly at its knots and moves linearly (with a little noise) between them;
+# flows (complaints, CDI audits, Action Fraud) hit their window totals exactly. The
+# measures a return may carry are the seed seeds/reference/ref_return_measures.csv.
+
+Knots = tuple[tuple[str, float], ...]
+
+# First and last period end of each return (a return starts when the force began
+# collecting it; the last is the latest available in November 2025).
+RETURN_PERIODS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "workforce": ("2021-10", "2025-09"),
+        # CHOICE: ethics modules 1-3 launched in 2023; returns from April 2023.
+        "ethics_training": ("2023-04", "2025-09"),
+        "complaints": ("2021-10", "2025-09"),
+        "cdi_audit": ("2021-12", "2025-09"),  # quarterly
+        # Rolling-year statistics published quarterly, a quarter behind.
+        "crown_court": ("2021-12", "2025-06"),  # quarterly
+        # 9.10: "as of August 2025", the latest month the CPS has assessed.
+        "cps_case_quality": ("2023-04", "2025-08"),
+        # 10.4: year ending March 2024 is "the latest available data".
+        "drug_treatment": ("2022-03", "2024-03"),  # annual, year ending March
+        "action_fraud": ("2021-10", "2025-09"),
+    }
+)
+
+WORKFORCE_GROUPS = ("officers", "pcsos", "specials", "staff")
+
+# Headcount at the month end. 2.2: officers 8,102 (April 2024) -> 8,124 (September 2025);
+# 2.3: PCSOs 310 -> 317. CHOICE: the earlier knots (the officer uplift to 2023, PCSOs
+# falling), special constables (351 and 340: 18.8% women both times, Table 2) and staff:
+# 4,190 in September 2025, so that officers, PCSOs and staff make the 12,631 personnel
+# of the ethics training headcount (8.2): 8,124 + 317 + 4,190 = 12,631.
+WORKFORCE_HEADCOUNT: Mapping[str, Knots] = MappingProxyType(
+    {
+        "officers": (
+            ("2021-10", 7_540),
+            ("2023-03", 8_060),
+            ("2024-04", 8_102),
+            ("2025-09", 8_124),
+        ),
+        "pcsos": (("2021-10", 452), ("2023-03", 352), ("2024-04", 310), ("2025-09", 317)),
+        "specials": (("2021-10", 398), ("2024-04", 351), ("2025-09", 340)),
+        "staff": (("2021-10", 3_880), ("2024-04", 4_060), ("2025-09", 4_190)),
+    }
+)
+# Table 2 (8.3-8.4): women as a percentage of the headcount, racially minoritised
+# communities as a percentage of those who stated their ethnicity, baseline (CHOICE:
+# April 2024, the date of the headcount baseline in 2.2) and current (September 2025).
+# The 2021 knots are CHOICES.
+WORKFORCE_WOMEN_PCT: Mapping[str, Knots] = MappingProxyType(
+    {
+        "officers": (("2021-10", 34.9), ("2024-04", 36.2), ("2025-09", 37.0)),
+        "pcsos": (("2021-10", 50.9), ("2024-04", 49.4), ("2025-09", 46.4)),
+        "specials": (("2021-10", 19.6), ("2024-04", 18.8), ("2025-09", 18.8)),
+        "staff": (("2021-10", 62.0), ("2024-04", 61.4), ("2025-09", 60.9)),
+    }
+)
+WORKFORCE_MINORITISED_PCT: Mapping[str, Knots] = MappingProxyType(
+    {
+        "officers": (("2021-10", 12.4), ("2024-04", 14.1), ("2025-09", 15.0)),
+        "pcsos": (("2021-10", 12.9), ("2024-04", 13.6), ("2025-09", 17.4)),
+        "specials": (("2021-10", 29.0), ("2024-04", 30.2), ("2025-09", 29.7)),
+        # 8.4's text says this fell by 2.9 points; Table 2 (18.5 -> 21.4) is a rise.
+        "staff": (("2021-10", 17.6), ("2024-04", 18.5), ("2025-09", 21.4)),
+    }
+)
+# CHOICE: share of each group who have stated their ethnicity (HR records).
+WORKFORCE_ETHNICITY_STATED_SHARE: Mapping[str, float] = MappingProxyType(
+    {"officers": 0.975, "pcsos": 0.95, "specials": 0.91, "staff": 0.955}
+)
+
+# Table 1 (8.2): completion of each ethics module, percent of the training headcount,
+# baseline (CHOICE: April 2024, as the workforce baseline) and current (September 2025).
+# CHOICE: modules 1-3 from April 2023, modules 4-7 "released at a later stage" (their
+# first knot is their first return).
+ETHICS_MODULE_PCT: Mapping[int, Knots] = MappingProxyType(
+    {
+        1: (("2023-04", 71.0), ("2024-04", 96.0), ("2025-09", 99.0)),
+        2: (("2023-04", 64.0), ("2024-04", 94.0), ("2025-09", 99.0)),
+        3: (("2023-04", 60.0), ("2024-04", 94.0), ("2025-09", 99.0)),
+        4: (("2023-09", 6.0), ("2024-04", 63.0), ("2025-09", 84.0)),
+        5: (("2023-11", 4.0), ("2024-04", 53.0), ("2025-09", 89.0)),
+        6: (("2024-01", 5.0), ("2024-04", 50.0), ("2025-09", 87.0)),
+        7: (("2024-01", 4.0), ("2024-04", 49.0), ("2025-09", 87.0)),
+    }
+)
+
+# 7.18-7.19: average working days to finalise a complaint, complaints finalised in the
+# window: non-Schedule 3 29 -> 27, Schedule 3 126 -> 183 (baseline and current windows).
+# Exact: the window's working days are the average times the complaints finalised.
+COMPLAINT_AVERAGE_DAYS: Mapping[str, Mapping[str, int]] = MappingProxyType(
+    {"non_schedule_3": {B: 29, C: 27}, "schedule_3": {B: 126, C: 183}}
+)
+# CHOICE: the trend of the average (working days, about) and complaints finalised a month.
+COMPLAINT_DAYS_KNOTS: Mapping[str, Knots] = MappingProxyType(
+    {
+        "non_schedule_3": (("2021-10", 33.0), ("2023-09", 29.0), ("2025-03", 27.0)),
+        "schedule_3": (("2021-10", 104.0), ("2023-09", 126.0), ("2025-03", 183.0)),
+    }
+)
+COMPLAINTS_FINALISED_A_MONTH: Mapping[str, float] = MappingProxyType(
+    {"non_schedule_3": 265.0, "schedule_3": 58.0}
+)
+
+# 9.7: crime data integrity compliance, percent of audited incidents, audits in the
+# window. Baseline "2024": the plan baseline, year ending March 2024 (1.3) (a reading:
+# the report does not say which 2024). Current: year ending September 2025.
+CDI_COMPLIANCE_PCT: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {
+        "violence": {B: 92.0, C: 84.6},
+        "sexual_offences": {B: 95.2, C: 91.5},
+        "other": {B: 94.1, C: 92.5},
+    }
+)
+# CHOICE: incidents audited a quarter, and compliance in the quarters before the baseline.
+CDI_AUDITED_A_QUARTER: Mapping[str, float] = MappingProxyType(
+    {"violence": 420.0, "sexual_offences": 180.0, "other": 380.0}
+)
+CDI_EARLY_PCT: Mapping[str, float] = MappingProxyType(
+    {"violence": 90.5, "sexual_offences": 93.0, "other": 93.5}
+)
+
+# 9.9: median days from charge to completion at the Crown Court, 220 in the year ending
+# March 2024 -> 183 in the year ending March 2025. Other quarters: CHOICE.
+CROWN_COURT_MEDIAN_DAYS: Knots = (
+    ("2021-12", 188.0),
+    ("2023-03", 204.0),
+    ("2024-03", 220.0),
+    ("2025-03", 183.0),
+    ("2025-06", 179.0),
+)
+
+# 9.10: case files meeting the CPS standard, 59.5% in April 2024 -> 68.9% in August 2025.
+# The first knot, and about 420 files assessed a month, are CHOICES.
+CPS_MEETING_STANDARD_PCT: Knots = (("2023-04", 56.8), ("2024-04", 59.5), ("2025-08", 68.9))
+CPS_FILES_ASSESSED_A_MONTH = 420.0
+
+# 10.4: 9,390 people entered treatment in the year ending March 2024, a 14.2% rise on the
+# year ending March 2023 (8,222, the count nearest the middle of the range that rounds to
+# 14.2%). The year ending March 2022 is a CHOICE.
+DRUG_TREATMENT_ENTRIES: Mapping[str, int] = MappingProxyType(
+    {"2022-03": 7_905, "2024-03": 9_390}
+)
+DRUG_TREATMENT_CHANGE: tuple[str, str, float] = ("2023-03", "2024-03", 14.2)
+
+# 5.9: Action Fraud reports 15,877 (baseline) -> 17,206 (October 2024 to September 2025,
+# +8.4%); 83.0% fraud and 17.0% cybercrime; losses £82.2 million. CHOICE: the baseline
+# fraud share and losses, the current losses to the pound, and the years before.
+ACTION_FRAUD_REPORTS: Mapping[str, int] = MappingProxyType({B: 15_877, C: 17_206})
+ACTION_FRAUD_FRAUD_PCT: Mapping[str, float] = MappingProxyType({B: 84.6, C: 83.0})
+ACTION_FRAUD_LOSSES_GBP: Mapping[str, int] = MappingProxyType({B: 74_380_512, C: 82_196_347})
+ACTION_FRAUD_LOSSES_MILLIONS_REPORTED = 82.2
+ACTION_FRAUD_REPORTS_A_MONTH_EARLY = 1_240.0  # CHOICE: October 2021

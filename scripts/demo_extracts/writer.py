@@ -17,6 +17,7 @@ from .incidents import CATEGORIES, IncidentRows
 from .outcomes import OutcomeRows
 from .periods import london_offsets
 from .reference import Reference
+from .returns import ReturnRows
 
 CRIMES_COLUMNS = (
     "crime_reference",
@@ -192,4 +193,20 @@ def write_incidents(ref: Reference, rows: IncidentRows, path: Path) -> None:
         f"case when attended then {_timestamp('arrived')} end",
     )
     select = ", ".join(f"{s} as {c}" for s, c in zip(sources, INCIDENTS_COLUMNS, strict=True))
+    _copy(frame, f"select {select} from src", path)
+
+
+RETURNS_COLUMNS = ("return_id", "period_end", "measure", "value")
+
+
+def write_returns(rows: ReturnRows, path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "return_id": rows.return_id,
+            "period_end": pd.to_datetime(pd.Series(rows.period_end)).dt.date,
+            "measure": rows.measure,
+            "value": np.array(rows.value, dtype=np.int64),
+        }
+    )
+    select = ", ".join(RETURNS_COLUMNS)
     _copy(frame, f"select {select} from src", path)

@@ -214,6 +214,22 @@ def plan_checks(
                     max_value=yyyymmdd(today),
                 )
             )
+            if column.month_end:
+                helper_date = ident("__d_" + column.name)
+                add(
+                    _boolean(
+                        f"{helper_date} is null or "
+                        f"day({helper_date} + interval 1 day) = 1"
+                    ),
+                    Check(
+                        "not_month_end",
+                        column.name,
+                        f"{column.name}__month_end",
+                        "in_set",
+                        f"{column.name} is the last day of a month",
+                        value_set=(True,),
+                    ),
+                )
             if column.in_window:
                 plan.checks.append(
                     Check(
@@ -226,6 +242,64 @@ def plan_checks(
                         max_value=yyyymmdd(end),
                     )
                 )
+
+    for column in spec.columns:
+        if column.min_value is not None:
+            plan.checks.append(
+                Check(
+                    "below_minimum",
+                    column.name,
+                    f"{column.name}__number",
+                    "between",
+                    f"{column.name} is at least {column.min_value:g}",
+                    min_value=column.min_value,
+                )
+            )
+            select.append(f"{ident('__n_' + column.name)} as {ident(column.name + '__number')}")
+
+    if spec.measures is not None:
+        table = _measures_table(con, spec, config)
+        m = spec.measures
+        first, second = (ident(c) for c in m.id_columns)
+        joins.append(
+            f"left join {table} msr on msr.__msr_id = b.{first} and msr.__msr_measure = b.{second}"
+        )
+        add(
+            _boolean(
+                f"{_empty(m.id_columns[0])} or {_empty(m.id_columns[1])} "
+                "or msr.__msr_id is not null"
+            ),
+            Check(
+                "unknown_measure",
+                "|".join(m.id_columns),
+                f"{m.id_columns[1]}__of_{m.id_columns[0]}",
+                "in_set",
+                f"({', '.join(m.id_columns)}) is a pair of {m.file}",
+                value_set=(True,),
+            ),
+        )
+        groups = ", ".join(f"{ident(c)} as {ident('__whole_' + c)}" for c in m.group_columns)
+        on = " and ".join(f"whole.{ident('__whole_' + c)} = b.{ident(c)}" for c in m.group_columns)
+        joins.append(
+            f"left join (select {groups}, {second} as __whole_measure, "
+            f"max(try_cast({ident(m.value)} as double)) as __whole_value from {view} "
+            f"group by all) whole on {on} and whole.__whole_measure = msr.__msr_bound"
+        )
+        add(
+            _boolean(
+                f"whole.__whole_value is null or {ident('__n_' + m.value)} is null "
+                f"or {ident('__n_' + m.value)} <= whole.__whole_value"
+            ),
+            Check(
+                "above_bound",
+                m.value,
+                f"{m.value}__not_above_its_whole",
+                "in_set",
+                f"{m.value} is not above the value of the measure {m.file} names in "
+                f"{m.bound_column}, same {', '.join(m.group_columns)}",
+                value_set=(True,),
+            ),
+        )
 
     for pair in spec.order_pairs:
         seconds = f"({_instant(pair.end)} - {_instant(pair.start)})::double"
@@ -455,6 +529,19 @@ def _code_column(
         f"{column.name} is one of {len(code_set)} codes",
         value_set=tuple(code_set),
     )
+
+
+def _measures_table(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, config: GateConfig) -> str:
+    """The seed's (id, measure, bounding measure) rows as a DuckDB table."""
+    assert spec.measures is not None
+    table = ident(f"measures__{spec.name}")
+    rows = spec.measures.load(config.seeds_dir)
+    frame = pd.DataFrame(rows, columns=["__msr_id", "__msr_measure", "__msr_bound"])
+    frame["__msr_bound"] = frame["__msr_bound"].replace("", None)
+    con.register("__measures_frame", frame)
+    con.execute(f"create or replace table {table} as select * from __measures_frame")
+    con.unregister("__measures_frame")
+    return table
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, view: str) -> str:

@@ -12,7 +12,11 @@ is an entry here, nothing else. A spec says:
 - `exactly_one_of`: columns of which exactly one must be filled (answered or abandoned);
 - references to another extract's key (an outcome's crime), optionally with a date order
   (outcome date not before the crime's recorded date);
-- the volume band against the previous accepted delivery.
+- the volume band against the previous accepted delivery;
+- for a long extract of figures (periodic returns): date columns that must be month ends,
+  number columns with a minimum, and `measures`: the (return, measure) pairs a seed
+  knows, and counts not above the count the seed names as their whole in the same
+  return and period (completed <= headcount).
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ class Column:
     codes: tuple[str, ...] | Seed | None = None  # kind "code"
     pattern: str | None = None  # kind "id": a full-match regular expression
     in_window: bool = False  # kind "date"/"timestamp": within the declared window
+    month_end: bool = False  # kind "date": the last day of a month
+    min_value: float | None = None  # kind "number": not below this
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -61,6 +67,10 @@ class Column:
             raise ValueError(f"{self.name}: a code column needs its code set")
         if self.in_window and self.kind not in ("date", "timestamp"):
             raise ValueError(f"{self.name}: only dates and timestamps have a window")
+        if self.month_end and self.kind != "date":
+            raise ValueError(f"{self.name}: only dates can be month ends")
+        if self.min_value is not None and self.kind != "number":
+            raise ValueError(f"{self.name}: only numbers have a minimum")
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,32 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Measures:
+    """A long extract of figures: `id_columns` (e.g. return and measure) must be a row of
+    the seed `file` (same column names); a row whose measure the seed bounds by another
+    (`bound_column`, e.g. completed by headcount) must not have a `value` above that
+    measure's value in the same `group_columns` (e.g. return and period end)."""
+
+    file: str
+    id_columns: tuple[str, str]
+    group_columns: tuple[str, ...]
+    value: str
+    bound_column: str
+
+    def load(self, seeds_dir: Path) -> list[tuple[str, str, str]]:
+        """(id, measure, bounding measure or '') of every row of the seed."""
+        with (seeds_dir / self.file).open(newline="", encoding="utf-8") as handle:
+            return [
+                (
+                    row[self.id_columns[0]].strip(),
+                    row[self.id_columns[1]].strip(),
+                    (row[self.bound_column] or "").strip(),
+                )
+                for row in csv.DictReader(handle)
+            ]
+
+
+@dataclass(frozen=True)
 class ExtractSpec:
     name: str
     columns: tuple[Column, ...]
@@ -98,6 +134,7 @@ class ExtractSpec:
     exactly_one_of: tuple[tuple[str, ...], ...] = ()
     references: tuple[Reference, ...] = ()
     volume_band: tuple[float, float] = (0.5, 2.0)  # rows vs the previous accepted delivery
+    measures: Measures | None = None
 
     @property
     def file_name(self) -> str:
@@ -124,6 +161,9 @@ class ExtractSpec:
             wanted += list(group)
         for ref in self.references:
             wanted += [ref.column, *([ref.not_before[0]] if ref.not_before else [])]
+        if self.measures:
+            m = self.measures
+            wanted += [*m.id_columns, *m.group_columns, m.value]
         missing = [n for n in wanted if n not in names]
         if missing:
             raise ValueError(f"{self.name}: unknown columns {missing}")
@@ -253,8 +293,29 @@ INCIDENTS = ExtractSpec(
     ),
 )
 
+PERIODIC_RETURNS = ExtractSpec(
+    name="periodic_returns",
+    columns=(
+        Column("return_id", "code", codes=Seed("ref_return_measures.csv", "return_id")),
+        Column("period_end", "date", in_window=True, month_end=True),
+        Column("measure", "code", codes=Seed("ref_return_measures.csv", "measure")),
+        Column("value", "number", min_value=0),
+    ),
+    # One value per measure per period.
+    key=("return_id", "period_end", "measure"),
+    measures=Measures(
+        file="ref_return_measures.csv",
+        id_columns=("return_id", "measure"),
+        group_columns=("return_id", "period_end"),
+        value="value",
+        bound_column="not_above_measure",
+    ),
+    # A return file is small and grows by a few rows a month; a delivery with under
+    # half (or over twice) the rows of the last one is still a collapse (or a surge).
+)
+
 # Validation order matters: an extract is validated after the extracts it references.
-SPECS: tuple[ExtractSpec, ...] = (CRIMES, CRIME_OUTCOMES, CALLS, INCIDENTS)
+SPECS: tuple[ExtractSpec, ...] = (CRIMES, CRIME_OUTCOMES, CALLS, INCIDENTS, PERIODIC_RETURNS)
 
 
 def ordered(specs: tuple[ExtractSpec, ...]) -> tuple[ExtractSpec, ...]:

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-EXTRACTS = ("crimes", "crime_outcomes", "calls", "incidents")
+EXTRACTS = ("crimes", "crime_outcomes", "calls", "incidents", "periodic_returns")
 LONDON = ZoneInfo("Europe/London")
 TODAY = "2025-11-01"  # the gate's injected "today" for every variant
 
@@ -496,6 +496,52 @@ def _quarantined_crime(landing: Path) -> list[int]:
     outcomes = Table(landing, "crime_outcomes")
     referenced = {row[0] for row in outcomes.rows}
     return _set_codes(landing, "crimes", "ho_offence_code", "99Z", 3, lambda r: r[0] in referenced)
+
+
+# --- Periodic returns: figures, one value per return, period end and measure --------
+
+
+def _set_returns(landing: Path, measure: str, column: str, value: str, n: int) -> list[int]:
+    table = Table(landing, "periodic_returns")
+    picked = table.pick(n, lambda r: r[2] == measure)
+    for i in picked:
+        table.set(table.rows[i], column, value)
+    table.save()
+    return [line(i) for i in picked]
+
+
+@fault("return_not_month_end", "periodic_returns", "not_month_end", False, "mid-month period end")
+def _return_not_month_end(landing: Path) -> list[int]:
+    table = Table(landing, "periodic_returns")
+    picked = table.pick(2, lambda r: r[2] == "losses_gbp")
+    for i in picked:  # the 15th of the same month: keys stay distinct
+        row = table.rows[i]
+        table.set(row, "period_end", table.get(row, "period_end")[:8] + "15")
+    table.save()
+    return [line(i) for i in picked]
+
+
+@fault("return_negative_value", "periodic_returns", "below_minimum", False, "a negative figure")
+def _return_negative_value(landing: Path) -> list[int]:
+    return _set_returns(landing, "median_charge_to_completion_days", "value", "-3", 2)
+
+
+@fault(
+    "return_above_bound", "periodic_returns", "above_bound", False, "completed above headcount"
+)
+def _return_above_bound(landing: Path) -> list[int]:
+    return _set_returns(landing, "module_1_completed", "value", "999999", 3)
+
+
+@fault(
+    "return_unknown_measure",
+    "periodic_returns",
+    "unknown_measure",
+    False,
+    "a measure of another return",
+)
+def _return_unknown_measure(landing: Path) -> list[int]:
+    return _set_returns(landing, "files_meeting_standard", "measure", "officers_headcount", 2)
 
 
 def previous_delivery(clean: Path, out: Path, share: float = 0.01) -> None:

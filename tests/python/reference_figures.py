@@ -16,6 +16,7 @@ class Figure:
     expected: float
     tolerance: float  # 0 for an exact count; 0.05 for a figure given to 0.1
     paragraph: str
+    scale: float = 1.0  # the report's unit in the KPI's unit (1e6: pounds given in millions)
 
 
 def count(kpi_id: str, field: str, expected: int, paragraph: str) -> Figure:
@@ -29,6 +30,15 @@ def one_dp(kpi_id: str, field: str, expected: float, paragraph: str) -> Figure:
 def whole(kpi_id: str, field: str, expected: float, paragraph: str) -> Figure:
     """A figure the report gives to the whole unit (mean answer seconds)."""
     return Figure(kpi_id, field, expected, 0.5, paragraph)
+
+
+# A row of the report's Tables 1 and 2: baseline, current, change (points).
+TABLE_FIELDS = ("baseline_value", "current_value", "change_value")
+
+
+def millions_one_dp(kpi_id: str, field: str, expected: float, paragraph: str) -> Figure:
+    """A figure the report gives in millions to one decimal place (£82.2 million)."""
+    return Figure(kpi_id, field, expected, 0.05, paragraph, scale=1e6)
 
 
 FORCE_FIGURES: list[Figure] = [
@@ -151,6 +161,81 @@ FORCE_FIGURES: list[Figure] = [
     count("asb_environmental_incidents", "current_value", 2_583, "2.6"),
     count("street_racing_incidents", "current_value", 2_918, "4.5"),
     one_dp("street_racing_incidents", "change_pct", -27.9, "4.5"),
+    # Periodic returns: headcounts (2.2-2.3), Action Fraud (5.9), complaints (7.18-7.19),
+    # ethics training (8.2, Table 1), workforce representation (8.3-8.4, Table 2), crime
+    # data integrity (9.7), Crown Court (9.9), CPS case quality (9.10), drug treatment (10.4)
+    count("officer_headcount", "baseline_value", 8_102, "2.2"),
+    count("officer_headcount", "current_value", 8_124, "2.2"),
+    one_dp("officer_headcount", "change_pct", 0.3, "2.2"),
+    count("pcso_headcount", "baseline_value", 310, "2.3"),
+    count("pcso_headcount", "current_value", 317, "2.3"),
+    one_dp("pcso_headcount", "change_pct", 2.3, "2.3"),
+    count("action_fraud_reports", "baseline_value", 15_877, "5.9"),
+    count("action_fraud_reports", "current_value", 17_206, "5.9"),
+    one_dp("action_fraud_reports", "change_pct", 8.4, "5.9"),
+    one_dp("action_fraud_fraud_share_pct", "current_value", 83.0, "5.9"),
+    one_dp("action_fraud_cyber_share_pct", "current_value", 17.0, "5.9"),
+    millions_one_dp("action_fraud_losses", "current_value", 82.2, "5.9"),
+    whole("complaints_non_schedule_3_days", "baseline_value", 29, "7.18"),
+    whole("complaints_non_schedule_3_days", "current_value", 27, "7.18"),
+    one_dp("complaints_non_schedule_3_days", "change_pct", -6.9, "7.18"),
+    whole("complaints_schedule_3_days", "baseline_value", 126, "7.19"),
+    whole("complaints_schedule_3_days", "current_value", 183, "7.19"),
+    one_dp("complaints_schedule_3_days", "change_pct", 45.2, "7.19"),
+    count("ethics_training_headcount", "current_value", 12_631, "8.2"),
+    *[
+        one_dp(f"ethics_module_{module}_completion_pct", field, value, "8.2")
+        for module, values in {
+            1: (96.0, 99.0, 3.0),
+            2: (94.0, 99.0, 5.0),
+            3: (94.0, 99.0, 5.0),
+            4: (63.0, 84.0, 21.0),
+            5: (53.0, 89.0, 36.0),
+            6: (50.0, 87.0, 37.0),
+            7: (49.0, 87.0, 38.0),
+        }.items()
+        for field, value in zip(TABLE_FIELDS, values, strict=True)
+    ],
+    *[
+        one_dp(f"workforce_{group}_{kind}_pct", field, value, "8.3")
+        for (group, kind), values in {
+            ("officers", "women"): (36.2, 37.0, 0.8),
+            ("officers", "minoritised"): (14.1, 15.0, 0.9),
+            ("pcsos", "women"): (49.4, 46.4, -3.0),
+            ("pcsos", "minoritised"): (13.6, 17.4, 3.8),
+            ("specials", "women"): (18.8, 18.8, 0.0),
+            ("specials", "minoritised"): (30.2, 29.7, -0.5),
+            ("staff", "women"): (61.4, 60.9, -0.5),
+            ("staff", "minoritised"): (18.5, 21.4, 2.9),  # Table 2; 8.4's text disagrees
+        }.items()
+        for field, value in zip(TABLE_FIELDS, values, strict=True)
+    ],
+    one_dp("cdi_violence_pct", "baseline_value", 92.0, "9.7"),
+    one_dp("cdi_violence_pct", "current_value", 84.6, "9.7"),
+    one_dp("cdi_sexual_offences_pct", "baseline_value", 95.2, "9.7"),
+    one_dp("cdi_sexual_offences_pct", "current_value", 91.5, "9.7"),
+    one_dp("cdi_other_pct", "baseline_value", 94.1, "9.7"),
+    one_dp("cdi_other_pct", "current_value", 92.5, "9.7"),
+    count("crown_court_charge_to_completion_days", "baseline_value", 220, "9.9"),
+    count("crown_court_charge_to_completion_days", "current_value", 183, "9.9"),
+    one_dp("crown_court_charge_to_completion_days", "change_pct", -16.8, "9.9"),
+    one_dp("cps_case_quality_pct", "baseline_value", 59.5, "9.10"),
+    one_dp("cps_case_quality_pct", "current_value", 68.9, "9.10"),
+    one_dp("cps_case_quality_pct", "change_value", 9.4, "9.10"),
+    count("drug_treatment_entries", "current_value", 9_390, "10.4"),
+    one_dp("drug_treatment_entries", "change_pct", 14.2, "10.4"),
+]
+
+# KPIs the report lists as in development or awaiting a measure (6.2, 6.3, 6.4, 7.20,
+# 7.21, 8.7, 9.8): in the catalogue, in the scorecard with no value, never a figure.
+IN_DEVELOPMENT_KPIS = [
+    "victims_code_compliance",
+    "victim_satisfaction",
+    "commissioned_services_satisfaction",
+    "investigations_grading",
+    "public_confidence",
+    "race_action_plan",
+    "evidence_led_prosecutions",
 ]
 
 # The five neighbourhoods with most ASB incidents in the current window (paragraph 2.6).
@@ -244,5 +329,15 @@ REPORT_DISAGREEMENTS: list[Disagreement] = [
         0,
         "2.6's categories 19,480 + 4,785 + 2,583 = 26,848, not 2.5's total 26,613; the "
         "total wins: 26,613 - 4,785 - 2,583 = 19,245",
+    ),
+    Disagreement(
+        "workforce_staff_minoritised_pct",
+        "change_value",
+        -2.9,
+        2.9,
+        0.05,
+        "8.4 says police staff from racially minoritised communities 'decreased by 2.9 "
+        "percentage points', but Table 2 has 18.5% -> 21.4%: 21.4 - 18.5 = +2.9 points, "
+        "and the table's Change column says 2.9pp; the table wins",
     ),
 ]

@@ -36,7 +36,7 @@ from demo_extracts.calibration import (  # noqa: E402
 from demo_extracts.periods import day_number, london_hours, london_offsets  # noqa: E402
 
 SCALE = "0.02"
-FILES = ("crimes.csv", "crime_outcomes.csv", "calls.csv", "incidents.csv")
+FILES = ("crimes.csv", "crime_outcomes.csv", "calls.csv", "incidents.csv", "periodic_returns.csv")
 LONDON = ZoneInfo("Europe/London")
 CRIMES_HEADER = (
     "crime_reference,recorded_date,ho_offence_code,neighbourhood_code,record_status,"
@@ -426,3 +426,121 @@ def test_order_statistic_map_pins_a_median_and_a_rank() -> None:
     seconds = np.floor(np.exp(alpha + beta * values))
     assert np.median(seconds) == 749.0
     assert int((seconds <= 900).sum()) == 5_870
+
+
+# --- Periodic returns --------------------------------------------------------------
+
+RETURNS_HEADER = "return_id,period_end,measure,value"
+
+
+@pytest.fixture(scope="module")
+def returns(small_run: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.sql(
+        "create table returns as select * from read_csv("
+        f"'{small_run / 'periodic_returns.csv'}', header = true, all_varchar = true)"
+    )
+    connection.sql(
+        "create table measures as select * from read_csv("
+        f"'{SEEDS / 'ref_return_measures.csv'}', header = true, all_varchar = true)"
+    )
+    return connection
+
+
+def test_returns_are_the_contract(small_run: Path, returns: duckdb.DuckDBPyConnection) -> None:
+    with (small_run / "periodic_returns.csv").open() as handle:
+        assert handle.readline().rstrip("\n") == RETURNS_HEADER
+    # Every row a (return, measure) of the seed, one value per measure per period, a
+    # month-end period inside the extract, a non-negative whole number.
+    assert (
+        scalar(
+            returns, "select count(*) from returns anti join measures using (return_id, measure)"
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            returns,
+            "select count(*) from (select return_id, period_end, measure from returns "
+            "group by all having count(*) > 1)",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            returns,
+            "select count(*) from returns where day(period_end::date + interval 1 day) <> 1 "
+            "or period_end::date not between date '2021-10-31' and date '2025-09-30' "
+            "or not regexp_full_match(value, '\\d+')",
+        )
+        == 0
+    )
+    cadence = dict(
+        returns.sql(
+            "select return_id, count(distinct period_end) from returns group by all"
+        ).fetchall()
+    )
+    assert cadence["workforce"] == 48  # monthly, October 2021 to September 2025
+    assert cadence["cdi_audit"] == 16  # quarterly
+    assert cadence["drug_treatment"] == 3  # years ending March 2022-2024
+    assert cadence["cps_case_quality"] == 29  # April 2023 to August 2025
+
+
+def test_return_parts_are_not_above_their_whole(returns: duckdb.DuckDBPyConnection) -> None:
+    above = scalar(
+        returns,
+        """
+        select count(*)
+        from returns as part
+        inner join measures using (return_id, measure)
+        inner join returns as whole
+            on part.return_id = whole.return_id and part.period_end = whole.period_end
+            and whole.measure = measures.not_above_measure
+        where part.value::bigint > whole.value::bigint
+        """,
+    )
+    assert above == 0
+
+
+def test_return_figures_are_coherent(returns: duckdb.DuckDBPyConnection) -> None:
+    """The ethics training headcount is the workforce's officers, PCSOs and staff that
+    month; Action Fraud's fraud and cyber reports add up to its reports."""
+    mismatched = scalar(
+        returns,
+        """
+        with wf as (
+            select period_end, sum(value::bigint) as people from returns
+            where return_id = 'workforce'
+                and measure in ('officers_headcount', 'pcsos_headcount', 'staff_headcount')
+            group by period_end
+        )
+        select count(*) from returns inner join wf using (period_end)
+        where return_id = 'ethics_training' and measure = 'headcount'
+            and value::bigint <> people
+        """,
+    )
+    assert mismatched == 0
+    assert (
+        scalar(
+            returns,
+            """
+        select count(*) from (
+            select period_end,
+                sum(case when measure = 'reports' then value::bigint else 0 end) as reports,
+                sum(case when measure in ('fraud_reports', 'cyber_reports')
+                    then value::bigint else 0 end) as parts
+            from returns where return_id = 'action_fraud' group by period_end
+        ) where reports <> parts
+        """,
+        )
+        == 0
+    )
+    # 8.2: 12,631 personnel in September 2025 (returns are not scaled).
+    assert (
+        scalar(
+            returns,
+            "select value from returns where return_id = 'ethics_training' "
+            "and measure = 'headcount' and period_end = '2025-09-30'",
+        )
+        == "12631"
+    )

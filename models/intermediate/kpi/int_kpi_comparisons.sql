@@ -2,7 +2,8 @@
 -- (percentage points for a percent), the percent change, and whether that change is an
 -- improvement given the KPI's polarity. Changes smaller than the stable_change_pct
 -- (or, for percent KPIs, stable_change_points) var are "stable"; demand volumes
--- (polarity neutral) and missing values are "not_assessed".
+-- (polarity neutral) and missing values are "not_assessed"; a KPI in development (no
+-- agreed measure, no series) is "in_development" and has no value.
 with
 
 kpi_values as (
@@ -39,6 +40,7 @@ compared as (
         catalogue.section,
         catalogue.unit,
         catalogue.polarity,
+        catalogue.kpi_status,
         baseline.area_code,
         baseline.window_start as baseline_start,
         baseline.window_end as baseline_end,
@@ -65,6 +67,7 @@ final as (
     select
         *,
         case
+            when kpi_status = 'in_development' then 'in_development'
             when change_value is null or polarity = 'neutral' then 'not_assessed'
             when change_value = 0 then 'stable'
             when

@@ -6,6 +6,11 @@
 --                   answer (answered calls) or to abandon (abandoned calls);
 --   incident series fct_incidents, on the local date created, valued at the response
 --                   seconds (attended incidents).
+--   return series   fct_periodic_returns: every measure of every periodic return is a
+--                   series of its own, named <return_id>.<measure> (workforce.
+--                   officers_headcount), on the return's period end, valued at its
+--                   figure, force-wide. No filter to add: a new return measure is a row
+--                   of ref_return_measures.
 -- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
 -- A table: the daily aggregates, the medians and the neighbourhood breakdown all read it.
 {{ config(materialized='table') }}
@@ -101,6 +106,12 @@ incidents as (
 
 ),
 
+periodic_returns as (
+
+    select * from {{ ref('fct_periodic_returns') }}
+
+),
+
 standing_outcomes as (
 
     select
@@ -162,6 +173,16 @@ events as (
         union all
 
     {% endfor %}
+    select
+        {{ dbt.concat(['return_id', "'.'", 'measure']) }} as series_id,
+        period_end as event_date,
+        cast(null as varchar) as lpa_code,
+        cast(null as varchar) as neighbourhood_code,
+        cast(return_value as double) as event_value
+    from periodic_returns
+
+    union all
+
     {%- for series_id, filter in incident_series.items() %}
         select
             '{{ series_id }}' as series_id,

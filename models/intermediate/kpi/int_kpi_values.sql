@@ -4,6 +4,11 @@
 -- or sum of the numerator series, its mean or median value, numerator / denominator x
 -- 100 (percent_of), or per 1,000 residents. Counts, sums and means come from the daily
 -- aggregates; medians need the events themselves.
+-- Periodic returns (one event per return period, valued at its figure): latest (the
+-- figure of the latest return in the window), latest_percent_of (numerator / denominator
+-- x 100 at the numerator's latest return), period_sum (the returns in the window added
+-- up), ratio_of_sums and percent_of_sums (summed numerator / summed denominator); a
+-- window without a return has no value (null), never 0.
 with
 
 windows as (
@@ -179,6 +184,84 @@ denominators as (
 
 ),
 
+latest_return_dates as (
+
+    select
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        kpi_windows_by_area.numerator_series,
+        kpi_windows_by_area.denominator_series,
+        max(series_daily.event_date) as latest_date
+
+    from kpi_windows_by_area
+    inner join series_daily
+        on
+            kpi_windows_by_area.numerator_series = series_daily.series_id
+            and kpi_windows_by_area.area_code = series_daily.area_code
+            and series_daily.event_date
+            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+    where kpi_windows_by_area.calculation in ('latest', 'latest_percent_of')
+    group by
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        kpi_windows_by_area.numerator_series,
+        kpi_windows_by_area.denominator_series
+
+),
+
+latest_returns as (
+
+    select
+        latest_return_dates.kpi_id,
+        latest_return_dates.window_kind,
+        latest_return_dates.window_end,
+        latest_return_dates.area_code,
+        numerator_returns.value_sum as latest_numerator,
+        denominator_returns.value_sum as latest_denominator
+
+    from latest_return_dates
+    inner join series_daily as numerator_returns
+        on
+            latest_return_dates.numerator_series = numerator_returns.series_id
+            and latest_return_dates.area_code = numerator_returns.area_code
+            and latest_return_dates.latest_date = numerator_returns.event_date
+    left join series_daily as denominator_returns
+        on
+            latest_return_dates.denominator_series = denominator_returns.series_id
+            and latest_return_dates.area_code = denominator_returns.area_code
+            and latest_return_dates.latest_date = denominator_returns.event_date
+
+),
+
+denominator_sums as (
+
+    select
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        sum(series_daily.value_sum) as denominator_sum
+
+    from kpi_windows_by_area
+    inner join series_daily
+        on
+            kpi_windows_by_area.denominator_series = series_daily.series_id
+            and kpi_windows_by_area.area_code = series_daily.area_code
+            and series_daily.event_date
+            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+    where kpi_windows_by_area.calculation in ('ratio_of_sums', 'percent_of_sums')
+    group by
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code
+
+),
+
 joined as (
 
     select
@@ -190,6 +273,9 @@ joined as (
         kpi_windows_by_area.calculation,
         kpi_windows_by_area.population_2021,
         medians.median_value,
+        latest_returns.latest_numerator,
+        latest_returns.latest_denominator,
+        denominator_sums.denominator_sum,
         coalesce(numerators.event_count, 0) as numerator_count,
         coalesce(numerators.value_sum, 0) as numerator_sum,
         coalesce(denominators.event_count, 0) as denominator_count
@@ -213,6 +299,18 @@ joined as (
             and kpi_windows_by_area.window_kind = medians.window_kind
             and kpi_windows_by_area.window_end = medians.window_end
             and kpi_windows_by_area.area_code = medians.area_code
+    left join latest_returns
+        on
+            kpi_windows_by_area.kpi_id = latest_returns.kpi_id
+            and kpi_windows_by_area.window_kind = latest_returns.window_kind
+            and kpi_windows_by_area.window_end = latest_returns.window_end
+            and kpi_windows_by_area.area_code = latest_returns.area_code
+    left join denominator_sums
+        on
+            kpi_windows_by_area.kpi_id = denominator_sums.kpi_id
+            and kpi_windows_by_area.window_kind = denominator_sums.window_kind
+            and kpi_windows_by_area.window_end = denominator_sums.window_end
+            and kpi_windows_by_area.area_code = denominator_sums.area_code
 
 ),
 
@@ -235,6 +333,20 @@ final as (
                 then 100.0 * numerator_count / nullif(denominator_count, 0)
             when 'per_1000_population'
                 then 1000.0 * numerator_count / nullif(population_2021, 0)
+            when 'latest' then latest_numerator
+            when 'latest_percent_of'
+                then 100.0 * latest_numerator / nullif(latest_denominator, 0)
+            when 'period_sum'
+                then case when numerator_count > 0 then cast(numerator_sum as double) end
+            when 'ratio_of_sums'
+                then case
+                    when numerator_count > 0 then numerator_sum / nullif(denominator_sum, 0)
+                end
+            when 'percent_of_sums'
+                then case
+                    when numerator_count > 0
+                        then 100.0 * numerator_sum / nullif(denominator_sum, 0)
+                end
         end as kpi_value
 
     from joined
