@@ -6,7 +6,9 @@ a change given alone is the change_pct rounded to 0.1.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -285,59 +287,26 @@ class Disagreement:
     reason: str
 
 
-REPORT_DISAGREEMENTS: list[Disagreement] = [
-    Disagreement(
-        "vehicle_offences",
-        "current_value",
-        27_109,
-        27_108,
-        0,
-        "5.3's parts 27,109 + 10,502 + 4,982 + 2,592 = 45,185, one more than 5.2's "
-        "neighbourhood crime headline 45,184; the headline wins: 45,184 - 10,502 - 4,982 "
-        "- 2,592 = 27,108",
-    ),
-    Disagreement(
-        "vehicle_offences",
-        "change_pct",
-        -20.3,
-        -20.6,
-        0.05,
-        "the baselines the four parts' changes in 5.3 imply add to at most 59,033, but the "
-        "headline's -23.6% needs 59,101-59,177; vehicle offences absorb the difference",
-    ),
-    Disagreement(
-        "priority_incidents_attended",
-        "change_pct",
-        48.0,
-        34.7,
-        0.05,
-        "7.14 states +48.0%, but its own counts 78,892 -> 106,273 are +34.7%",
-    ),
-    Disagreement(
-        "calls_999_abandoned_after_10s",
-        "change_pct",
-        -89.5,
-        -89.6,
-        0.05,
-        "7.5 states an 89.5% reduction, but 651 -> 68 is -89.55%, which rounds to -89.6%",
-    ),
-    Disagreement(
-        "asb_nuisance_incidents",
-        "current_value",
-        19_480,
-        19_245,
-        0,
-        "2.6's categories 19,480 + 4,785 + 2,583 = 26,848, not 2.5's total 26,613; the "
-        "total wins: 26,613 - 4,785 - 2,583 = 19,245",
-    ),
-    Disagreement(
-        "workforce_staff_minoritised_pct",
-        "change_value",
-        -2.9,
-        2.9,
-        0.05,
-        "8.4 says police staff from racially minoritised communities 'decreased by 2.9 "
-        "percentage points', but Table 2 has 18.5% -> 21.4%: 21.4 - 18.5 = +2.9 points, "
-        "and the table's Change column says 2.9pp; the table wins",
-    ),
-]
+DISAGREEMENTS_SEED = (
+    Path(__file__).resolve().parents[2] / "seeds" / "kpi" / "kpi_report_disagreements.csv"
+)
+
+
+def load_report_disagreements(path: Path = DISAGREEMENTS_SEED) -> list[Disagreement]:
+    """The report's own mistakes live in the seed kpi_report_disagreements (what BI users
+    read in the warehouse); field is a kpi_scorecard column or months_between_period_ends."""
+    with path.open(newline="", encoding="utf-8") as seed:
+        return [
+            Disagreement(
+                row["kpi_id"],
+                row["field"],
+                float(row["report_value"]),
+                float(row["warehouse_value"]),
+                float(row["tolerance"]),
+                row["reason"],
+            )
+            for row in csv.DictReader(seed)
+        ]
+
+
+REPORT_DISAGREEMENTS: list[Disagreement] = load_report_disagreements()

@@ -23,8 +23,13 @@ from reference_figures import (
 Query = Callable[[str], list[tuple]]
 
 
+# Figures a disagreement may be about that are not a kpi_scorecard column.
+DERIVED_FIELDS = {"months_between_period_ends": "date_diff('month', baseline_end, current_end)"}
+
+
 def scorecard_value(query: Query, kpi_id: str, field: str) -> float:
-    rows = query(f"select {field} from marts.kpi_scorecard where kpi_id = '{kpi_id}'")
+    column = DERIVED_FIELDS.get(field, field)
+    rows = query(f"select {column} from marts.kpi_scorecard where kpi_id = '{kpi_id}'")
     assert len(rows) == 1, f"{kpi_id} is not exactly one row of kpi_scorecard"
     return rows[0][0]
 
