@@ -20,6 +20,8 @@
     'domestic_abuse_violence_with_injury_crime': 'is_domestic_abuse and is_violence_with_injury',
     'vawg_crime': 'is_violence_against_women_and_girls',
     'sexual_offence_crime': 'is_sexual_offence',
+    'rape_crime': "is_sexual_offence and offence_subgroup = 'Rape'",
+    'other_sexual_offence_crime': "is_sexual_offence and offence_subgroup = 'Other sexual offences'",
     'serious_youth_violence_crime': 'is_serious_youth_violence',
     'homicide_crime': 'is_homicide',
     'domestic_homicide_crime': 'is_homicide and is_domestic_abuse',
