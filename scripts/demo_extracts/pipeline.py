@@ -14,6 +14,13 @@ from .crimes import assign_attributes, assign_references, build_rows, monthly_co
 from .incidents import attend, build_incidents, respond
 from .outcomes import generate_outcomes
 from .reference import DEFAULT_SEED_DIR, load_reference
+from .roads import (
+    write_dashcam_submissions,
+    write_orders,
+    write_road_casualties,
+    write_roads_enforcement,
+    write_vehicle_seizures,
+)
 from .writer import write_calls, write_crimes, write_incidents, write_outcomes
 
 # New stages append their streams at the end: spawned streams are numbered, so the
@@ -27,6 +34,11 @@ STREAMS = (
     "call_handling",
     "incidents",
     "incident_response",
+    "road_casualties",
+    "roads_enforcement",
+    "dashcam_submissions",
+    "vehicle_seizures",
+    "orders_and_civil_interventions",
 )
 
 
@@ -37,7 +49,8 @@ def generate(
     progress: Callable[[str], None] | None = None,
     seed_dir: Path = DEFAULT_SEED_DIR,
 ) -> Context:
-    """Write crimes.csv, crime_outcomes.csv, calls.csv and incidents.csv into out_dir.
+    """Write crimes.csv, crime_outcomes.csv, calls.csv, incidents.csv and the roads and
+    orders extracts (scripts/demo_extracts/roads.py) into out_dir.
     Returns the context, whose `achieved` log records what each calibration step
     produced."""
     if scale <= 0:
@@ -86,4 +99,23 @@ def generate(
     report("incident attendance and response times", int(incidents.attended.sum()))
     write_incidents(ref, incidents, out_dir / "incidents.csv")
     report("wrote incidents.csv", len(incidents))
+    del incidents, attended
+
+    # Roads and travel safety (section 4) and orders and civil interventions (10.6).
+    rows = write_road_casualties(
+        ctx, rng["road_casualties"], out_dir / "road_casualties.csv", seed_dir
+    )
+    report("wrote road_casualties.csv", rows)
+    rows = write_roads_enforcement(ctx, rng["roads_enforcement"], out_dir / "roads_enforcement.csv")
+    report("wrote roads_enforcement.csv", rows)
+    rows = write_dashcam_submissions(
+        ctx, rng["dashcam_submissions"], out_dir / "dashcam_submissions.csv"
+    )
+    report("wrote dashcam_submissions.csv", rows)
+    rows = write_vehicle_seizures(ctx, rng["vehicle_seizures"], out_dir / "vehicle_seizures.csv")
+    report("wrote vehicle_seizures.csv", rows)
+    rows = write_orders(
+        ctx, rng["orders_and_civil_interventions"], out_dir / "orders_and_civil_interventions.csv"
+    )
+    report("wrote orders_and_civil_interventions.csv", rows)
     return ctx

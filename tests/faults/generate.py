@@ -26,7 +26,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-EXTRACTS = ("crimes", "crime_outcomes", "calls", "incidents")
+EXTRACTS = (
+    "crimes",
+    "crime_outcomes",
+    "calls",
+    "incidents",
+    "road_casualties",
+    "roads_enforcement",
+    "dashcam_submissions",
+    "vehicle_seizures",
+    "orders_and_civil_interventions",
+)
 LONDON = ZoneInfo("Europe/London")
 TODAY = "2025-11-01"  # the gate's injected "today" for every variant
 
