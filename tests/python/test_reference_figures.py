@@ -9,6 +9,7 @@ import pytest
 from reference_figures import (
     ASB_TOP_NEIGHBOURHOODS,
     BIRMINGHAM_SEPTEMBER_15MIN_PCT,
+    DASHCAM_CURRENT_WINDOW,
     FORCE_FIGURES,
     HARM_SCORE_MILLIONS,
     NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA,
@@ -206,3 +207,12 @@ def test_descriptions_reach_the_warehouse(query: Query) -> None:
     schemas = {schema for schema, _name, _comment in relations}
     assert schemas >= {"staging", "intermediate", "marts", "reference"}
     assert [(s, n) for s, n, comment in relations if not comment] == []
+
+
+@pytest.mark.parametrize("kpi_id", ["dashcam_submissions", "dashcam_positive_outcome_rate"])
+def test_dashcam_current_window_is_the_12_months_to_july_2025(query: Query, kpi_id: str) -> None:
+    rows = query(
+        "select cast(current_start as varchar), cast(current_end as varchar) "
+        f"from marts.kpi_scorecard where kpi_id = '{kpi_id}'"
+    )
+    assert rows == [DASHCAM_CURRENT_WINDOW]
