@@ -143,7 +143,9 @@ def test_casualties_are_coherent_stats19_records(con: duckdb.DuckDBPyConnection)
     per_collision = scalar(
         con, "select count(*) / count(distinct collision_index) from road_casualties"
     )
-    assert 1.05 < float(per_collision) < 1.5  # type: ignore[arg-type]
+    # About 1.2 casualties per collision at full scale; a small run has fewer casualties
+    # on the same day in the same district to share one, but still some.
+    assert 1.0 < float(per_collision) < 1.5  # type: ignore[arg-type]
 
 
 def test_stats19_age_bands() -> None:
