@@ -15,6 +15,13 @@ from .incidents import attend, build_incidents, respond
 from .outcomes import generate_outcomes
 from .reference import DEFAULT_SEED_DIR, load_reference
 from .returns import generate_returns
+from .roads import (
+    write_dashcam_submissions,
+    write_orders,
+    write_road_casualties,
+    write_roads_enforcement,
+    write_vehicle_seizures,
+)
 from .writer import write_calls, write_crimes, write_incidents, write_outcomes, write_returns
 
 # New stages append their streams at the end: spawned streams are numbered, so the
@@ -29,6 +36,11 @@ STREAMS = (
     "incidents",
     "incident_response",
     "returns",
+    "road_casualties",
+    "roads_enforcement",
+    "dashcam_submissions",
+    "vehicle_seizures",
+    "orders_and_civil_interventions",
 )
 
 
@@ -39,8 +51,9 @@ def generate(
     progress: Callable[[str], None] | None = None,
     seed_dir: Path = DEFAULT_SEED_DIR,
 ) -> Context:
-    """Write crimes.csv, crime_outcomes.csv, calls.csv, incidents.csv and
-    periodic_returns.csv into out_dir.
+    """Write crimes.csv, crime_outcomes.csv, calls.csv, incidents.csv,
+    periodic_returns.csv and the roads and orders extracts (scripts/demo_extracts/roads.py)
+    into out_dir.
     Returns the context, whose `achieved` log records what each calibration step
     produced."""
     if scale <= 0:
@@ -89,10 +102,28 @@ def generate(
     report("incident attendance and response times", int(incidents.attended.sum()))
     write_incidents(ref, incidents, out_dir / "incidents.csv")
     report("wrote incidents.csv", len(incidents))
-    del incidents
+    del incidents, attended
 
     returns = generate_returns(ctx, rng["returns"])
     report("periodic returns", len(returns))
     write_returns(returns, out_dir / "periodic_returns.csv")
     report("wrote periodic_returns.csv", len(returns))
+
+    # Roads and travel safety (section 4) and orders and civil interventions (10.6).
+    rows = write_road_casualties(
+        ctx, rng["road_casualties"], out_dir / "road_casualties.csv", seed_dir
+    )
+    report("wrote road_casualties.csv", rows)
+    rows = write_roads_enforcement(ctx, rng["roads_enforcement"], out_dir / "roads_enforcement.csv")
+    report("wrote roads_enforcement.csv", rows)
+    rows = write_dashcam_submissions(
+        ctx, rng["dashcam_submissions"], out_dir / "dashcam_submissions.csv"
+    )
+    report("wrote dashcam_submissions.csv", rows)
+    rows = write_vehicle_seizures(ctx, rng["vehicle_seizures"], out_dir / "vehicle_seizures.csv")
+    report("wrote vehicle_seizures.csv", rows)
+    rows = write_orders(
+        ctx, rng["orders_and_civil_interventions"], out_dir / "orders_and_civil_interventions.csv"
+    )
+    report("wrote orders_and_civil_interventions.csv", rows)
     return ctx

@@ -27,6 +27,7 @@ EXTRACT_END = date(2025, 9, 30)
 BASELINE = "baseline"
 CURRENT = "current"
 CURRENT_LAGGED_3M = "current_lagged_3m"
+CURRENT_LAGGED_2M = "current_lagged_2m"
 YE_SEP_2022 = "ye_sep_2022"
 YE_SEP_2023 = "ye_sep_2023"
 
@@ -38,6 +39,8 @@ WINDOWS: Mapping[str, Window] = MappingProxyType(
         CURRENT: Window(date(2024, 10, 1), date(2025, 9, 30)),
         # 3.9: knife and gun crime lag by a quarter (year ending June 2025).
         CURRENT_LAGGED_3M: Window(date(2024, 7, 1), date(2025, 6, 30)),
+        # 4.7: dashcam submissions lag by two months (12 months to July 2025).
+        CURRENT_LAGGED_2M: Window(date(2024, 8, 1), date(2025, 7, 31)),
         # Press release, January 2024: year ending September 2023 against September 2022.
         YE_SEP_2022: Window(date(2021, 10, 1), date(2022, 9, 30)),
         YE_SEP_2023: Window(date(2022, 10, 1), date(2023, 9, 30)),
@@ -539,9 +542,7 @@ CPS_FILES_ASSESSED_A_MONTH = 420.0
 # 10.4: 9,390 people entered treatment in the year ending March 2024, a 14.2% rise on the
 # year ending March 2023 (8,222, the count nearest the middle of the range that rounds to
 # 14.2%). The year ending March 2022 is a CHOICE.
-DRUG_TREATMENT_ENTRIES: Mapping[str, int] = MappingProxyType(
-    {"2022-03": 7_905, "2024-03": 9_390}
-)
+DRUG_TREATMENT_ENTRIES: Mapping[str, int] = MappingProxyType({"2022-03": 7_905, "2024-03": 9_390})
 DRUG_TREATMENT_CHANGE: tuple[str, str, float] = ("2023-03", "2024-03", 14.2)
 
 # 5.9: Action Fraud reports 15,877 (baseline) -> 17,206 (October 2024 to September 2025,
@@ -552,3 +553,89 @@ ACTION_FRAUD_FRAUD_PCT: Mapping[str, float] = MappingProxyType({B: 84.6, C: 83.0
 ACTION_FRAUD_LOSSES_GBP: Mapping[str, int] = MappingProxyType({B: 74_380_512, C: 82_196_347})
 ACTION_FRAUD_LOSSES_MILLIONS_REPORTED = 82.2
 ACTION_FRAUD_REPORTS_A_MONTH_EARLY = 1_240.0  # CHOICE: October 2021
+# --- Roads and travel safety (section 4) and orders (10.6) --------------------------
+# Each is a population of rows counted by its date; "exact" populations are what a KPI
+# counts, "about" ones (CHOICE) are the rows around them that the KPI leaves out.
+L2 = CURRENT_LAGGED_2M
+
+# 4.2: road casualties by STATS19 casualty severity, counted by collision date.
+ROAD_CASUALTIES: Mapping[str, Measure] = MappingProxyType(
+    {
+        "fatal": measure({B: 57, C: 54}),  # 4.2: 54, down 5.3% from 57
+        "serious": versus_baseline(1_016, -10.2),  # 4.2: 1,016, down 10.2%
+        # CHOICE (about): slight casualties, a few thousand a year (DfT STATS19 has
+        # West Midlands slight casualties of about 4,500-5,500 a year).
+        "slight": measure({B: 4_950, C: 4_650}, exact=False),
+    }
+)
+ROAD_CASUALTY_TRENDS: Mapping[str, Measure] = MappingProxyType(
+    {
+        "fatal": measure({YE_SEP_2022: 61, YE_SEP_2023: 58}, exact=False),
+        "serious": measure({YE_SEP_2022: 1_190, YE_SEP_2023: 1_160}, exact=False),
+        "slight": measure({YE_SEP_2022: 5_300, YE_SEP_2023: 5_100}, exact=False),
+    }
+)
+
+# 4.4: officer enforcement of the Fatal 4 (camera enforcement excluded) and drink or
+# drug driving arrests. The two are separate figures: actions are traffic offence
+# reports (fixed penalty, driver education, report for summons), arrests are arrests.
+ROADS_ENFORCEMENT: Mapping[str, Measure] = MappingProxyType(
+    {
+        "fatal_4_officer_actions": measure({B: 3_488, C: 4_292}),  # 4.4: +23.1%
+        "drink_drug_driving_arrests": measure({B: 2_936, C: 2_843}),  # 4.4: -3.2%
+        # CHOICE (about): officer actions for other motoring offences (careless driving,
+        # no insurance ...) and arrests for other driving offences; not Fatal 4.
+        "other_officer_actions": measure({B: 2_700, C: 3_000}, exact=False),
+        # CHOICE (about): camera detections (fixed and average-speed safety cameras),
+        # which the extract holds and the KPI leaves out (4.4).
+        "camera_detections": measure({B: 58_000, C: 61_000}, exact=False),
+    }
+)
+ROADS_ENFORCEMENT_TRENDS: Mapping[str, Measure] = MappingProxyType(
+    {
+        "fatal_4_officer_actions": measure({YE_SEP_2022: 3_900, YE_SEP_2023: 3_600}, exact=False),
+        "drink_drug_driving_arrests": measure(
+            {YE_SEP_2022: 2_800, YE_SEP_2023: 2_900}, exact=False
+        ),
+        "other_officer_actions": measure({YE_SEP_2022: 2_900, YE_SEP_2023: 2_750}, exact=False),
+        "camera_detections": measure({YE_SEP_2022: 52_000, YE_SEP_2023: 56_000}, exact=False),
+    }
+)
+
+# 4.7: dashcam (third-party video) submissions, 12 months to July 2025 against the year
+# ending March 2024; the positive outcome rate is over submissions with a decision.
+DASHCAM_SUBMISSIONS = measure({L2: 21_672}, (B, L2, 176.4))  # 4.7: +176.4%
+DASHCAM_POSITIVE_OUTCOME_RATE: Mapping[str, float] = MappingProxyType({B: 81.0, L2: 72.0})
+# CHOICE (about): the portal's take-up before the baseline.
+DASHCAM_TRENDS = measure({YE_SEP_2022: 2_600, YE_SEP_2023: 5_200}, exact=False)
+
+# 4.8: vehicles seized for unlawful use (no insurance, no licence, no tax, anti-social use).
+VEHICLE_SEIZURES: Mapping[str, Measure] = MappingProxyType(
+    {
+        "unlawful_use": measure({B: 11_854, C: 13_782}),  # 4.8: +16.3%
+        # CHOICE (about): other removals in the same log (evidence, recovered stolen,
+        # abandoned or obstructing), not seizures for unlawful use.
+        "other_removals": measure({B: 3_900, C: 4_100}, exact=False),
+    }
+)
+VEHICLE_SEIZURE_TRENDS: Mapping[str, Measure] = MappingProxyType(
+    {
+        "unlawful_use": measure({YE_SEP_2022: 10_600, YE_SEP_2023: 11_300}, exact=False),
+        "other_removals": measure({YE_SEP_2022: 3_800, YE_SEP_2023: 3_850}, exact=False),
+    }
+)
+
+# 10.6: orders and civil interventions issued or granted.
+ORDERS: Mapping[str, Measure] = MappingProxyType(
+    {
+        "issued_or_granted": measure({B: 6_248, C: 7_534}),  # 10.6: +20.6%
+        # CHOICE (about): applications for court orders refused or withdrawn.
+        "refused_or_withdrawn": measure({B: 310, C: 350}, exact=False),
+    }
+)
+ORDER_TRENDS: Mapping[str, Measure] = MappingProxyType(
+    {
+        "issued_or_granted": measure({YE_SEP_2022: 5_600, YE_SEP_2023: 5_950}, exact=False),
+        "refused_or_withdrawn": measure({YE_SEP_2022: 290, YE_SEP_2023: 300}, exact=False),
+    }
+)

@@ -217,10 +217,7 @@ def plan_checks(
             if column.month_end:
                 helper_date = ident("__d_" + column.name)
                 add(
-                    _boolean(
-                        f"{helper_date} is null or "
-                        f"day({helper_date} + interval 1 day) = 1"
-                    ),
+                    _boolean(f"{helper_date} is null or day({helper_date} + interval 1 day) = 1"),
                     Check(
                         "not_month_end",
                         column.name,

@@ -314,8 +314,149 @@ PERIODIC_RETURNS = ExtractSpec(
     # half (or over twice) the rows of the last one is still a collapse (or a surge).
 )
 
+# --- Roads and travel safety (report section 4) and orders (10.6) ---------------------
+
+NEIGHBOURHOOD = Column(
+    "neighbourhood_code", "code", codes=Seed("ref_neighbourhoods.csv", "neighbourhood_code")
+)
+# STATS19 codes (DfT road safety open data guide), as the extract writes them.
+STATS19_CASUALTY_TYPES = tuple(
+    str(c) for c in (0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23, 90, 97, 98, 99)
+)
+
+ROAD_CASUALTIES = ExtractSpec(
+    name="road_casualties",
+    columns=(
+        # Year, police force code 20 (West Midlands), a seven-character reference.
+        Column("collision_index", "id", pattern=r"\d{4}20[0-9A-Z]{7}"),
+        Column("collision_date", "date", in_window=True),
+        Column("collision_time", "id", pattern=r"([01]\d|2[0-3]):[0-5]\d"),
+        Column(
+            "local_authority_ons_district",
+            "code",
+            codes=Seed("ref_local_authority_districts.csv", "local_authority_ons_district"),
+        ),
+        Column("vehicle_reference", "id", pattern=r"[1-9]\d{0,2}"),
+        Column("casualty_reference", "id", pattern=r"[1-9]\d{0,2}"),
+        Column("casualty_class", "code", codes=("1", "2", "3")),
+        Column("sex_of_casualty", "code", codes=("1", "2", "9", "-1")),
+        Column("age_of_casualty", "number"),
+        Column("age_band_of_casualty", "code", codes=("-1", *(str(b) for b in range(1, 12)))),
+        Column("casualty_severity", "code", codes=("1", "2", "3")),
+        Column("casualty_type", "code", codes=STATS19_CASUALTY_TYPES),
+    ),
+    key=("collision_index", "vehicle_reference", "casualty_reference"),
+)
+
+ROADS_ENFORCEMENT = ExtractSpec(
+    name="roads_enforcement",
+    columns=(
+        Column("enforcement_id", "id", pattern=r"RE-\d+"),
+        Column("action_date", "date", in_window=True),
+        NEIGHBOURHOOD,
+        Column(
+            "offence_category",
+            "code",
+            codes=(
+                "SPEEDING",
+                "MOBILE_PHONE",
+                "SEATBELT",
+                "DRINK_DRIVING",
+                "DRUG_DRIVING",
+                "CARELESS_DRIVING",
+                "DANGEROUS_DRIVING",
+                "NO_INSURANCE",
+                "OTHER_MOTORING",
+            ),
+        ),
+        Column(
+            "action_type",
+            "code",
+            codes=("FIXED_PENALTY", "DRIVER_EDUCATION", "REPORT_FOR_SUMMONS", "ARREST"),
+        ),
+        Column("detection_method", "code", codes=("OFFICER", "CAMERA")),
+    ),
+    key=("enforcement_id",),
+)
+
+DASHCAM_SUBMISSIONS = ExtractSpec(
+    name="dashcam_submissions",
+    columns=(
+        Column("submission_id", "id", pattern=r"DC-\d+"),
+        Column("submitted_date", "date", in_window=True),
+        NEIGHBOURHOOD,
+        Column("offence_reported", "id", pattern=r"[A-Z][A-Z0-9_]*"),
+        Column(
+            "outcome",
+            "code",
+            codes=(
+                "DRIVER_EDUCATION",
+                "FIXED_PENALTY",
+                "PROSECUTION",
+                "WARNING_LETTER",
+                "NO_FURTHER_ACTION",
+                "PENDING",
+            ),
+        ),
+        Column("outcome_date", "date", required=False),
+    ),
+    key=("submission_id",),
+)
+
+VEHICLE_SEIZURES = ExtractSpec(
+    name="vehicle_seizures",
+    columns=(
+        Column("seizure_id", "id", pattern=r"VS-\d+"),
+        Column("seized_date", "date", in_window=True),
+        NEIGHBOURHOOD,
+        Column(
+            "seizure_reason",
+            "code",
+            codes=(
+                "NO_INSURANCE",
+                "NO_DRIVING_LICENCE",
+                "NO_VEHICLE_TAX",
+                "ANTI_SOCIAL_USE",
+                "EVIDENTIAL",
+                "STOLEN_RECOVERED",
+                "ABANDONED_OR_OBSTRUCTING",
+            ),
+        ),
+        Column(
+            "vehicle_type",
+            "code",
+            required=False,
+            codes=("CAR", "VAN", "MOTORCYCLE", "E_SCOOTER", "OTHER"),
+        ),
+    ),
+    key=("seizure_id",),
+)
+
+ORDERS_AND_CIVIL_INTERVENTIONS = ExtractSpec(
+    name="orders_and_civil_interventions",
+    columns=(
+        Column("order_id", "id", pattern=r"ORD-\d+"),
+        Column("order_date", "date", in_window=True),
+        NEIGHBOURHOOD,
+        Column("order_type", "id", pattern=r"[A-Z][A-Z0-9_]*"),
+        Column("order_status", "code", codes=("ISSUED", "GRANTED", "REFUSED", "WITHDRAWN")),
+    ),
+    key=("order_id",),
+)
+
 # Validation order matters: an extract is validated after the extracts it references.
-SPECS: tuple[ExtractSpec, ...] = (CRIMES, CRIME_OUTCOMES, CALLS, INCIDENTS, PERIODIC_RETURNS)
+SPECS: tuple[ExtractSpec, ...] = (
+    CRIMES,
+    CRIME_OUTCOMES,
+    CALLS,
+    INCIDENTS,
+    PERIODIC_RETURNS,
+    ROAD_CASUALTIES,
+    ROADS_ENFORCEMENT,
+    DASHCAM_SUBMISSIONS,
+    VEHICLE_SEIZURES,
+    ORDERS_AND_CIVIL_INTERVENTIONS,
+)
 
 
 def ordered(specs: tuple[ExtractSpec, ...]) -> tuple[ExtractSpec, ...]:

@@ -26,7 +26,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-EXTRACTS = ("crimes", "crime_outcomes", "calls", "incidents", "periodic_returns")
+EXTRACTS = (
+    "crimes",
+    "crime_outcomes",
+    "calls",
+    "incidents",
+    "periodic_returns",
+    "road_casualties",
+    "roads_enforcement",
+    "dashcam_submissions",
+    "vehicle_seizures",
+    "orders_and_civil_interventions",
+)
 LONDON = ZoneInfo("Europe/London")
 TODAY = "2025-11-01"  # the gate's injected "today" for every variant
 
@@ -526,9 +537,7 @@ def _return_negative_value(landing: Path) -> list[int]:
     return _set_returns(landing, "median_charge_to_completion_days", "value", "-3", 2)
 
 
-@fault(
-    "return_above_bound", "periodic_returns", "above_bound", False, "completed above headcount"
-)
+@fault("return_above_bound", "periodic_returns", "above_bound", False, "completed above headcount")
 def _return_above_bound(landing: Path) -> list[int]:
     return _set_returns(landing, "module_1_completed", "value", "999999", 3)
 

@@ -238,7 +238,33 @@ IN_DEVELOPMENT_KPIS = [
     "public_confidence",
     "race_action_plan",
     "evidence_led_prosecutions",
+    # Roads and travel safety (section 4) and orders and civil interventions (10.6)
+    count("road_fatalities", "baseline_value", 57, "4.2"),
+    count("road_fatalities", "current_value", 54, "4.2"),
+    one_dp("road_fatalities", "change_pct", -5.3, "4.2"),
+    count("road_seriously_injured", "current_value", 1_016, "4.2"),
+    one_dp("road_seriously_injured", "change_pct", -10.2, "4.2"),
+    count("fatal_4_enforcement", "baseline_value", 3_488, "4.4"),
+    count("fatal_4_enforcement", "current_value", 4_292, "4.4"),
+    one_dp("fatal_4_enforcement", "change_pct", 23.1, "4.4"),
+    count("drink_drug_driving_arrests", "baseline_value", 2_936, "4.4"),
+    count("drink_drug_driving_arrests", "current_value", 2_843, "4.4"),
+    one_dp("drink_drug_driving_arrests", "change_pct", -3.2, "4.4"),
+    count("dashcam_submissions", "current_value", 21_672, "4.7"),
+    one_dp("dashcam_submissions", "change_pct", 176.4, "4.7"),
+    one_dp("dashcam_positive_outcome_rate", "baseline_value", 81.0, "4.7"),
+    one_dp("dashcam_positive_outcome_rate", "current_value", 72.0, "4.7"),
+    count("vehicle_seizures", "baseline_value", 11_854, "4.8"),
+    count("vehicle_seizures", "current_value", 13_782, "4.8"),
+    one_dp("vehicle_seizures", "change_pct", 16.3, "4.8"),
+    count("orders_and_civil_interventions", "baseline_value", 6_248, "10.6"),
+    count("orders_and_civil_interventions", "current_value", 7_534, "10.6"),
+    one_dp("orders_and_civil_interventions", "change_pct", 20.6, "10.6"),
 ]
+
+# Paragraph 4.7: the dashcam current window is the 12 months to July 2025 (the
+# catalogue lags it two months); the others in section 4 end September 2025.
+DASHCAM_CURRENT_WINDOW = ("2024-08-01", "2025-07-31")
 
 # The five neighbourhoods with most ASB incidents in the current window (paragraph 2.6).
 ASB_TOP_NEIGHBOURHOODS = [

@@ -9,6 +9,7 @@ import pytest
 from reference_figures import (
     ASB_TOP_NEIGHBOURHOODS,
     BIRMINGHAM_SEPTEMBER_15MIN_PCT,
+    DASHCAM_CURRENT_WINDOW,
     FORCE_FIGURES,
     HARM_SCORE_MILLIONS,
     IN_DEVELOPMENT_KPIS,
@@ -225,3 +226,12 @@ def test_in_development_kpis_are_listed_without_a_figure(query: Query, kpi_id: s
         f"from marts.kpi_scorecard where kpi_id = '{kpi_id}'"
     )
     assert rows == [("in_development", None, None, None, None)]
+
+
+@pytest.mark.parametrize("kpi_id", ["dashcam_submissions", "dashcam_positive_outcome_rate"])
+def test_dashcam_current_window_is_the_12_months_to_july_2025(query: Query, kpi_id: str) -> None:
+    rows = query(
+        "select cast(current_start as varchar), cast(current_end as varchar) "
+        f"from marts.kpi_scorecard where kpi_id = '{kpi_id}'"
+    )
+    assert rows == [DASHCAM_CURRENT_WINDOW]

@@ -129,6 +129,7 @@ MARTS = {
 }
 WINDOW_ENDS = ["baseline_end", "current_end"]
 
+
 class Figures(dict[str, dict[tuple[str, ...], list[dict[str, object]]]]):
     """grain -> key -> mart rows; a short repr keeps failure reports readable."""
 
@@ -151,9 +152,11 @@ def marts(query: Query) -> Figures:
     for grain, (table, key) in MARTS.items():
         wanted = [*key, *sorted(GRAIN_FIELDS[grain] - {"month_value"})]
         wanted += [c for c in [*WINDOW_ENDS, "kpi_value"] if c in columns[table]]
-        where = " where comparison_mode = 'plan_baseline'" if (
-            "comparison_mode" in columns[table]
-        ) else ""
+        where = (
+            " where comparison_mode = 'plan_baseline'"
+            if ("comparison_mode" in columns[table])
+            else ""
+        )
         select = ", ".join(f"cast({c} as varchar)" if c in key else c for c in wanted)
         figures[grain] = {}
         for values in query(f"select {select} from marts.{table}{where}"):
@@ -295,8 +298,13 @@ def test_disagreement_seed_reaches_the_warehouse(query: Query) -> None:
         "from reference.kpi_report_disagreements"
     )
     seed = [
-        (d["kpi_id"], d["paragraph"], d["field"], float(d["report_value"]),
-         float(d["warehouse_value"]))
+        (
+            d["kpi_id"],
+            d["paragraph"],
+            d["field"],
+            float(d["report_value"]),
+            float(d["warehouse_value"]),
+        )
         for d in load_csv(DISAGREEMENTS_SEED)
     ]
     assert sorted(rows) == sorted(seed)
@@ -309,13 +317,11 @@ def test_coverage_summary(
 ) -> None:
     """Prints how many figures the report states and how many the warehouse reproduces;
     fails if a figure of a KPI already in the catalogue is not reproduced."""
-    failing = {
-        row["figure_id"]: figure_problems(marts, catalogue, row)
-        for row in KPI_FIGURES
-    }
+    failing = {row["figure_id"]: figure_problems(marts, catalogue, row) for row in KPI_FIGURES}
     failing = {key: problems for key, problems in failing.items() if problems}
     not_built = Counter(
-        row["kpi_id"] for row in KPI_FIGURES
+        row["kpi_id"]
+        for row in KPI_FIGURES
         if row["figure_id"] in failing and row["kpi_id"] not in catalogue
     )
     kpi_of = {row["figure_id"]: row["kpi_id"] for row in KPI_FIGURES}
@@ -337,9 +343,10 @@ def test_coverage_summary(
         f"  not a KPI figure:       {counts['not_a_kpi']}",
     ]
     if not_built:
-        lines.append("  KPIs not in the catalogue yet: " + ", ".join(
-            f"{kpi} ({n})" for kpi, n in sorted(not_built.items())
-        ))
+        lines.append(
+            "  KPIs not in the catalogue yet: "
+            + ", ".join(f"{kpi} ({n})" for kpi, n in sorted(not_built.items()))
+        )
     lines += [f"  NOT REPRODUCED {'; '.join(problems)}" for problems in wrong.values()]
     with capsys.disabled():
         print("\n".join(lines))

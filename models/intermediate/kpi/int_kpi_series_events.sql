@@ -5,12 +5,16 @@
 --   call series     fct_calls, on the local date presented, valued at the seconds to
 --                   answer (answered calls) or to abandon (abandoned calls);
 --   incident series fct_incidents, on the local date created, valued at the response
---                   seconds (attended incidents).
+--                   seconds (attended incidents);
 --   return series   fct_periodic_returns: every measure of every periodic return is a
 --                   series of its own, named <return_id>.<measure> (workforce.
 --                   officers_headcount), on the return's period end, valued at its
 --                   figure, force-wide. No filter to add: a new return measure is a row
---                   of ref_return_measures.
+--                   of ref_return_measures;
+--   roads series    fct_road_casualties (collision date), fct_roads_enforcement_actions
+--                   (action date), fct_dashcam_submissions (submitted date),
+--                   fct_vehicle_seizures (seized date), fct_orders_and_civil_interventions
+--                   (order date): counts, no value.
 -- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
 -- A table: the daily aggregates, the medians and the neighbourhood breakdown all read it.
 {{ config(materialized='table') }}
@@ -81,6 +85,35 @@
     'asb_environmental_incidents': "asb_category = 'environmental'",
     'street_racing_incidents': "opening_category = 'street_racing'",
 } %}
+{#- Roads and travel safety (section 4) and orders (10.6): one dict per fact, each
+    series a filter on it, counted on the fact's date. -#}
+{%- set road_casualty_series = {
+    'road_fatalities': 'is_killed',
+    'road_seriously_injured': 'is_seriously_injured',
+} -%}
+{%- set roads_enforcement_series = {
+    'fatal_4_enforcement_actions': 'is_fatal_4_enforcement',
+    'drink_drug_driving_arrests': 'is_drink_drug_driving_arrest',
+} -%}
+{%- set dashcam_series = {
+    'dashcam_submissions': 'true',
+    'dashcam_submissions_decided': 'is_decided',
+    'dashcam_positive_outcomes': 'is_positive_outcome',
+} -%}
+{%- set vehicle_seizure_series = {
+    'vehicle_seizures_unlawful_use': 'is_unlawful_use',
+} -%}
+{%- set order_series = {
+    'orders_and_civil_interventions': 'is_issued_or_granted',
+} -%}
+{#- (fact CTE, its date, its neighbourhood, its series) -#}
+{%- set roads_and_orders_facts = [
+    ('road_casualties', 'collision_date', 'cast(null as varchar)', road_casualty_series),
+    ('roads_enforcement_actions', 'action_date', 'neighbourhood_code', roads_enforcement_series),
+    ('dashcam_submissions', 'submitted_date', 'neighbourhood_code', dashcam_series),
+    ('vehicle_seizures', 'seized_date', 'neighbourhood_code', vehicle_seizure_series),
+    ('orders_and_civil_interventions', 'order_date', 'neighbourhood_code', order_series),
+] %}
 
 with
 
@@ -111,6 +144,36 @@ incidents as (
 periodic_returns as (
 
     select * from {{ ref('fct_periodic_returns') }}
+
+),
+
+road_casualties as (
+
+    select * from {{ ref('fct_road_casualties') }}
+
+),
+
+roads_enforcement_actions as (
+
+    select * from {{ ref('fct_roads_enforcement_actions') }}
+
+),
+
+dashcam_submissions as (
+
+    select * from {{ ref('fct_dashcam_submissions') }}
+
+),
+
+vehicle_seizures as (
+
+    select * from {{ ref('fct_vehicle_seizures') }}
+
+),
+
+orders_and_civil_interventions as (
+
+    select * from {{ ref('fct_orders_and_civil_interventions') }}
 
 ),
 
@@ -185,6 +248,21 @@ events as (
 
     union all
 
+    {%- for fact, date_column, neighbourhood, fact_series in roads_and_orders_facts %}
+        {%- for series_id, filter in fact_series.items() %}
+            select
+                '{{ series_id }}' as series_id,
+                {{ date_column }} as event_date,
+                lpa_code,
+                {{ neighbourhood }} as neighbourhood_code,
+                cast(null as double) as event_value
+            from {{ fact }}
+            where {{ filter }}
+
+            union all
+
+        {% endfor %}
+    {%- endfor %}
     {%- for series_id, filter in incident_series.items() %}
         select
             '{{ series_id }}' as series_id,
