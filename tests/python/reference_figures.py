@@ -226,18 +226,6 @@ FORCE_FIGURES: list[Figure] = [
     one_dp("cps_case_quality_pct", "change_value", 9.4, "9.10"),
     count("drug_treatment_entries", "current_value", 9_390, "10.4"),
     one_dp("drug_treatment_entries", "change_pct", 14.2, "10.4"),
-]
-
-# KPIs the report lists as in development or awaiting a measure (6.2, 6.3, 6.4, 7.20,
-# 7.21, 8.7, 9.8): in the catalogue, in the scorecard with no value, never a figure.
-IN_DEVELOPMENT_KPIS = [
-    "victims_code_compliance",
-    "victim_satisfaction",
-    "commissioned_services_satisfaction",
-    "investigations_grading",
-    "public_confidence",
-    "race_action_plan",
-    "evidence_led_prosecutions",
     # Roads and travel safety (section 4) and orders and civil interventions (10.6)
     count("road_fatalities", "baseline_value", 57, "4.2"),
     count("road_fatalities", "current_value", 54, "4.2"),
@@ -260,6 +248,18 @@ IN_DEVELOPMENT_KPIS = [
     count("orders_and_civil_interventions", "baseline_value", 6_248, "10.6"),
     count("orders_and_civil_interventions", "current_value", 7_534, "10.6"),
     one_dp("orders_and_civil_interventions", "change_pct", 20.6, "10.6"),
+]
+
+# KPIs the report lists as in development or awaiting a measure (6.2, 6.3, 6.4, 7.20,
+# 7.21, 8.7, 9.8): in the catalogue, in the scorecard with no value, never a figure.
+IN_DEVELOPMENT_KPIS = [
+    "victims_code_compliance",
+    "victim_satisfaction",
+    "commissioned_services_satisfaction",
+    "investigations_grading",
+    "public_confidence",
+    "race_action_plan",
+    "evidence_led_prosecutions",
 ]
 
 # Paragraph 4.7: the dashcam current window is the 12 months to July 2025 (the
