@@ -14,7 +14,15 @@ from .crimes import assign_attributes, assign_references, build_rows, monthly_co
 from .incidents import attend, build_incidents, respond
 from .outcomes import generate_outcomes
 from .reference import DEFAULT_SEED_DIR, load_reference
-from .writer import write_calls, write_crimes, write_incidents, write_outcomes
+from .stops import generate_stop_searches, generate_uses_of_force
+from .writer import (
+    write_calls,
+    write_crimes,
+    write_incidents,
+    write_outcomes,
+    write_stop_searches,
+    write_uses_of_force,
+)
 
 # New stages append their streams at the end: spawned streams are numbered, so the
 # earlier stages keep their draws (and their files stay byte-identical).
@@ -27,6 +35,8 @@ STREAMS = (
     "call_handling",
     "incidents",
     "incident_response",
+    "stop_searches",
+    "uses_of_force",
 )
 
 
@@ -37,7 +47,8 @@ def generate(
     progress: Callable[[str], None] | None = None,
     seed_dir: Path = DEFAULT_SEED_DIR,
 ) -> Context:
-    """Write crimes.csv, crime_outcomes.csv, calls.csv and incidents.csv into out_dir.
+    """Write crimes.csv, crime_outcomes.csv, calls.csv, incidents.csv, stop_search.csv
+    and use_of_force.csv into out_dir.
     Returns the context, whose `achieved` log records what each calibration step
     produced."""
     if scale <= 0:
@@ -86,4 +97,16 @@ def generate(
     report("incident attendance and response times", int(incidents.attended.sum()))
     write_incidents(ref, incidents, out_dir / "incidents.csv")
     report("wrote incidents.csv", len(incidents))
+    del incidents, attended
+
+    searches = generate_stop_searches(ctx, rng["stop_searches"])
+    report("stop and searches, what was found", len(searches))
+    write_stop_searches(ref, searches, out_dir / "stop_search.csv")
+    report("wrote stop_search.csv", len(searches))
+    del searches
+
+    uses = generate_uses_of_force(ctx, rng["uses_of_force"])
+    report("uses of force", len(uses))
+    write_uses_of_force(ref, uses, out_dir / "use_of_force.csv")
+    report("wrote use_of_force.csv", len(uses))
     return ctx

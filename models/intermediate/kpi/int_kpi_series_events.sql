@@ -5,7 +5,9 @@
 --   call series     fct_calls, on the local date presented, valued at the seconds to
 --                   answer (answered calls) or to abandon (abandoned calls);
 --   incident series fct_incidents, on the local date created, valued at the response
---                   seconds (attended incidents).
+--                   seconds (attended incidents);
+--   stop search series   fct_stop_searches, on the local date of the search;
+--   use of force series  fct_uses_of_force, on the date force was used.
 -- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
 -- A table: the daily aggregates, the medians and the neighbourhood breakdown all read it.
 {{ config(materialized='table') }}
@@ -74,6 +76,18 @@
     'asb_environmental_incidents': "asb_category = 'environmental'",
     'street_racing_incidents': "opening_category = 'street_racing'",
 } %}
+{%- set stop_search_series = {
+    'stop_searches_knife_found': 'is_knife_found',
+    'stop_searches_firearm_found': 'is_firearm_found',
+    'stop_searches_white': "officer_defined_ethnic_group = 'white'",
+    'stop_searches_black': "officer_defined_ethnic_group = 'black'",
+    'stop_searches_asian': "officer_defined_ethnic_group = 'asian'",
+} %}
+{%- set use_of_force_series = {
+    'uses_of_force_white': "subject_perceived_ethnic_group = 'white'",
+    'uses_of_force_black': "subject_perceived_ethnic_group = 'black'",
+    'uses_of_force_asian': "subject_perceived_ethnic_group = 'asian'",
+} %}
 
 with
 
@@ -98,6 +112,18 @@ calls as (
 incidents as (
 
     select * from {{ ref('fct_incidents') }}
+
+),
+
+stop_searches as (
+
+    select * from {{ ref('fct_stop_searches') }}
+
+),
+
+uses_of_force as (
+
+    select * from {{ ref('fct_uses_of_force') }}
 
 ),
 
@@ -157,6 +183,32 @@ events as (
             cast(null as varchar) as neighbourhood_code,
             cast({{ value }} as double) as event_value
         from calls
+        where {{ filter }}
+
+        union all
+
+    {% endfor %}
+    {%- for series_id, filter in stop_search_series.items() %}
+        select
+            '{{ series_id }}' as series_id,
+            searched_date as event_date,
+            lpa_code,
+            neighbourhood_code,
+            cast(null as double) as event_value
+        from stop_searches
+        where {{ filter }}
+
+        union all
+
+    {% endfor %}
+    {%- for series_id, filter in use_of_force_series.items() %}
+        select
+            '{{ series_id }}' as series_id,
+            incident_date as event_date,
+            lpa_code,
+            neighbourhood_code,
+            cast(null as double) as event_value
+        from uses_of_force
         where {{ filter }}
 
         union all

@@ -3,7 +3,10 @@
 -- catalogue says it has an LPA breakdown, per LPA; computed as the catalogue says: count
 -- or sum of the numerator series, its mean or median value, numerator / denominator x
 -- 100 (percent_of), or per 1,000 residents. Counts, sums and means come from the daily
--- aggregates; medians need the events themselves.
+-- aggregates; medians need the events themselves. rate_ratio compares two series each
+-- per its own population (kpi_series_populations): (numerator events / numerator
+-- population) / (denominator events / denominator population), e.g. searches of Black
+-- people per Black resident over searches of White people per White resident.
 with
 
 windows as (
@@ -33,6 +36,44 @@ series_events as (
 lpas as (
 
     select * from {{ ref('dim_local_policing_areas') }}
+
+),
+
+series_population_groups as (
+
+    select * from {{ ref('kpi_series_populations') }}
+
+),
+
+ethnic_group_populations as (
+
+    select * from {{ ref('ref_population_by_ethnicity') }}
+
+),
+
+series_populations as (
+
+    select
+        series_population_groups.series_id,
+        ethnic_group_populations.population_2021
+    from series_population_groups
+    inner join ethnic_group_populations
+        on series_population_groups.ethnic_group = ethnic_group_populations.ethnic_group
+
+),
+
+rate_ratio_populations as (
+
+    select
+        catalogue.kpi_id,
+        numerator_populations.population_2021 as numerator_population,
+        denominator_populations.population_2021 as denominator_population
+    from catalogue
+    left join series_populations as numerator_populations
+        on catalogue.numerator_series = numerator_populations.series_id
+    left join series_populations as denominator_populations
+        on catalogue.denominator_series = denominator_populations.series_id
+    where catalogue.calculation = 'rate_ratio'
 
 ),
 
@@ -190,6 +231,8 @@ joined as (
         kpi_windows_by_area.calculation,
         kpi_windows_by_area.population_2021,
         medians.median_value,
+        rate_ratio_populations.numerator_population,
+        rate_ratio_populations.denominator_population,
         coalesce(numerators.event_count, 0) as numerator_count,
         coalesce(numerators.value_sum, 0) as numerator_sum,
         coalesce(denominators.event_count, 0) as denominator_count
@@ -213,6 +256,8 @@ joined as (
             and kpi_windows_by_area.window_kind = medians.window_kind
             and kpi_windows_by_area.window_end = medians.window_end
             and kpi_windows_by_area.area_code = medians.area_code
+    left join rate_ratio_populations
+        on kpi_windows_by_area.kpi_id = rate_ratio_populations.kpi_id
 
 ),
 
@@ -235,6 +280,10 @@ final as (
                 then 100.0 * numerator_count / nullif(denominator_count, 0)
             when 'per_1000_population'
                 then 1000.0 * numerator_count / nullif(population_2021, 0)
+            when 'rate_ratio'
+                then
+                    1.0 * numerator_count * denominator_population
+                    / nullif(1.0 * numerator_population * denominator_count, 0)
         end as kpi_value
 
     from joined
