@@ -12,7 +12,7 @@ export POLICE_LANDING_DIR ?= $(CURDIR)/data/landing
 export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 
-EXTRACT_NAMES := crimes crime_outcomes calls incidents
+EXTRACT_NAMES := crimes crime_outcomes calls incidents stop_search use_of_force
 
 .PHONY: setup extracts run build test lint benchmark clean
 
