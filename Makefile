@@ -14,7 +14,8 @@ export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 
 EXTRACT_NAMES := crimes crime_outcomes calls incidents periodic_returns road_casualties \
-	roads_enforcement dashcam_submissions vehicle_seizures orders_and_civil_interventions
+	roads_enforcement dashcam_submissions vehicle_seizures orders_and_civil_interventions \
+	stop_search use_of_force
 
 .PHONY: setup extracts run build rebuild test lint benchmark clean
 

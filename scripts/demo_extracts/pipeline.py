@@ -22,7 +22,16 @@ from .roads import (
     write_roads_enforcement,
     write_vehicle_seizures,
 )
-from .writer import write_calls, write_crimes, write_incidents, write_outcomes, write_returns
+from .stops import generate_stop_searches, generate_uses_of_force
+from .writer import (
+    write_calls,
+    write_crimes,
+    write_incidents,
+    write_outcomes,
+    write_returns,
+    write_stop_searches,
+    write_uses_of_force,
+)
 
 # New stages append their streams at the end: spawned streams are numbered, so the
 # earlier stages keep their draws (and their files stay byte-identical).
@@ -41,6 +50,8 @@ STREAMS = (
     "dashcam_submissions",
     "vehicle_seizures",
     "orders_and_civil_interventions",
+    "stop_searches",
+    "uses_of_force",
 )
 
 
@@ -52,8 +63,8 @@ def generate(
     seed_dir: Path = DEFAULT_SEED_DIR,
 ) -> Context:
     """Write crimes.csv, crime_outcomes.csv, calls.csv, incidents.csv,
-    periodic_returns.csv and the roads and orders extracts (scripts/demo_extracts/roads.py)
-    into out_dir.
+    periodic_returns.csv, the roads and orders extracts (scripts/demo_extracts/roads.py),
+    stop_search.csv and use_of_force.csv into out_dir.
     Returns the context, whose `achieved` log records what each calibration step
     produced."""
     if scale <= 0:
@@ -126,4 +137,14 @@ def generate(
         ctx, rng["orders_and_civil_interventions"], out_dir / "orders_and_civil_interventions.csv"
     )
     report("wrote orders_and_civil_interventions.csv", rows)
+    searches = generate_stop_searches(ctx, rng["stop_searches"])
+    report("stop and searches, what was found", len(searches))
+    write_stop_searches(ref, searches, out_dir / "stop_search.csv")
+    report("wrote stop_search.csv", len(searches))
+    del searches
+
+    uses = generate_uses_of_force(ctx, rng["uses_of_force"])
+    report("uses of force", len(uses))
+    write_uses_of_force(ref, uses, out_dir / "use_of_force.csv")
+    report("wrote use_of_force.csv", len(uses))
     return ctx

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,8 @@ class Reference:
     outcome_codes: tuple[str, ...]
     outcome_is_positive: NDArray[np.bool_]
     outcome_is_oocr: NDArray[np.bool_]
+    # 2021 Census population by broad ethnic group (asian, black, mixed, other, white).
+    ethnic_group_population: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def n_lpas(self) -> int:
@@ -150,4 +152,8 @@ def load_reference(seed_dir: Path = DEFAULT_SEED_DIR) -> Reference:
         outcome_codes=tuple(r["outcome_code"] for r in outcomes),
         outcome_is_positive=np.array([_flag(r["is_positive"]) for r in outcomes]),
         outcome_is_oocr=np.array([_flag(r["is_out_of_court_resolution"]) for r in outcomes]),
+        ethnic_group_population={
+            r["ethnic_group"]: int(r["population_2021"])
+            for r in read_seed(seed_dir / "ref_population_by_ethnicity.csv")
+        },
     )

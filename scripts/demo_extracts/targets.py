@@ -639,3 +639,52 @@ ORDER_TRENDS: Mapping[str, Measure] = MappingProxyType(
         "refused_or_withdrawn": measure({YE_SEP_2022: 290, YE_SEP_2023: 300}, exact=False),
     }
 )
+# --- Stop and search and use of force (3.10, 8.5-8.6) -------------------------------
+# Searches count on their local date, uses of force on their incident date. Ethnic
+# groups are the officer's: officer-defined ethnicity of the person searched, perceived
+# ethnicity of the person force was used on ("" = not recorded). Populations come from
+# seeds/reference/ref_population_by_ethnicity.csv (2021 Census).
+
+# 3.10: stops where a knife or bladed article was found, 930 in the year ending
+# September 2025, +4.6% on the baseline: 889 is the only baseline that rounds to +4.6%.
+# Firearms: 104, "stable" (a change under 1%); the baseline of 104 is a CHOICE.
+STOP_SEARCH_FINDS: Mapping[str, Measure] = MappingProxyType(
+    {
+        "KNIFE_OR_BLADED_ARTICLE": versus_baseline(930, 4.6),
+        "FIREARM": measure({B: 104, C: 104}),
+    }
+)
+
+# Disproportionality: (events of the group / its population) / (events of White people /
+# the White population). Current: 8.5 (stop and search) and 8.6 (use of force); each is
+# "stable" against the baseline (a change under 1%): the baselines are CHOICES inside 1%.
+STOP_SEARCH_DISPROPORTIONALITY: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {"BLACK": {B: 2.78, C: 2.8}, "ASIAN": {B: 1.79, C: 1.8}}
+)
+USE_OF_FORCE_DISPROPORTIONALITY: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {"BLACK": {B: 1.71, C: 1.7}, "ASIAN": {B: 0.704, C: 0.7}}
+)
+
+# CHOICE: volumes. West Midlands Police searches about 20,000 people a year and records
+# about 30,000 uses of force (one report per officer per person, Home Office use of force
+# statistics). White, Mixed, Other and not recorded are CHOICES; Black and Asian follow
+# from White and the ratios above. About 22,000 searches and 30,000 uses of force in the
+# current year; the year ending September 2022 had more searches (about +12%).
+STOP_SEARCH_GROUPS: Mapping[str, Mapping[str, int]] = MappingProxyType(
+    {
+        "WHITE": {B: 9_650, C: 10_000},
+        "MIXED": {B: 700, C: 730},
+        "OTHER": {B: 480, C: 510},
+        "": {B: 260, C: 240},
+    }
+)
+STOP_SEARCH_TREND_YE_SEP_2022 = 1.12  # CHOICE (about): that year's volume / the baseline's
+USE_OF_FORCE_GROUPS: Mapping[str, Mapping[str, int]] = MappingProxyType(
+    {
+        "WHITE": {B: 17_400, C: 18_000},
+        "MIXED": {B: 1_050, C: 1_100},
+        "OTHER": {B: 560, C: 600},
+        "": {B: 1_500, C: 1_350},
+    }
+)
+USE_OF_FORCE_TREND_YE_SEP_2022 = 0.93  # CHOICE (about)

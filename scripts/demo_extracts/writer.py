@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from . import stops as S
 from . import targets as T
 from .calls import CallRows
 from .crimes import AGE_BANDS, SEX_CODES, STATUSES, TRANSPORT, CrimeRows
@@ -18,6 +19,7 @@ from .outcomes import OutcomeRows
 from .periods import london_offsets
 from .reference import Reference
 from .returns import ReturnRows
+from .stops import StopSearchRows, UseOfForceRows
 
 CRIMES_COLUMNS = (
     "crime_reference",
@@ -209,4 +211,124 @@ def write_returns(rows: ReturnRows, path: Path) -> None:
         }
     )
     select = ", ".join(RETURNS_COLUMNS)
+    _copy(frame, f"select {select} from src", path)
+
+
+# data.police.uk stop and search headers -> stop_search.csv columns: Type -> search_type,
+# Date -> searched_at, Part of a policing operation -> part_of_policing_operation,
+# Policing operation -> policing_operation, Latitude, Longitude, Gender, Age range,
+# Self-defined ethnicity, Officer-defined ethnicity, Legislation, Object of search,
+# Outcome, Outcome linked to object of search, Removal of more than just outer clothing
+# -> snake_case of the header; plus stop_search_id, neighbourhood_code and item_found.
+STOP_SEARCH_COLUMNS = (
+    "stop_search_id",
+    "search_type",
+    "searched_at",
+    "part_of_policing_operation",
+    "policing_operation",
+    "latitude",
+    "longitude",
+    "gender",
+    "age_range",
+    "self_defined_ethnicity",
+    "officer_defined_ethnicity",
+    "legislation",
+    "object_of_search",
+    "outcome",
+    "outcome_linked_to_object_of_search",
+    "removal_of_more_than_just_outer_clothing",
+    "neighbourhood_code",
+    "item_found",
+)
+USE_OF_FORCE_COLUMNS = (
+    "use_of_force_id",
+    "incident_date",
+    "neighbourhood_code",
+    "location_type",
+    "subject_perceived_ethnicity",
+    "subject_perceived_age_group",
+    "subject_perceived_gender",
+    "main_tactic",
+    "primary_reason",
+    "outcome",
+    "subject_injured",
+)
+
+
+def write_stop_searches(ref: Reference, rows: StopSearchRows, path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "seq": np.arange(1, len(rows) + 1, dtype=np.int64),
+            "type": _category(rows.search_type, S.SEARCH_TYPES),
+            **_local(rows.searched, "searched"),
+            "operation": _category(rows.operation, S.TRUE_FALSE),
+            "lat": rows.latitude,
+            "lon": rows.longitude,
+            "gender": _category(rows.gender, S.GENDERS),
+            "age": _category(rows.age, S.AGE_RANGES),
+            "self": _category(rows.self_defined, S.SELF_DEFINED_VALUES),
+            "officer": _category(rows.officer_defined, S.OFFICER_DEFINED),
+            "legislation": _category(rows.legislation, S.LEGISLATION),
+            "object": _category(rows.search_object, S.OBJECT_LABELS),
+            "outcome": _category(rows.outcome, S.OUTCOMES),
+            "linked": _category(rows.linked, S.TRUE_FALSE),
+            "removal": _category(rows.removal, S.TRUE_FALSE),
+            "neighbourhood": _category(rows.neighbourhood, ref.neighbourhood_codes),
+            "item": _category(rows.item, S.ITEMS),
+        }
+    )
+    sources = (
+        "printf('SS-%08d', seq)",
+        "type",
+        _timestamp("searched"),
+        "operation",
+        "case when operation = 'True' then 'Operation Sceptre' end",
+        "case when not isnan(lat) then printf('%.6f', lat) end",
+        "case when not isnan(lon) then printf('%.6f', lon) end",
+        "gender",
+        "age",
+        "self",
+        "officer",
+        "legislation",
+        "object",
+        "outcome",
+        "linked",
+        "removal",
+        "neighbourhood",
+        "item",
+    )
+    select = ", ".join(f"{s} as {c}" for s, c in zip(sources, STOP_SEARCH_COLUMNS, strict=True))
+    _copy(frame, f"select {select} from src", path)
+
+
+def write_uses_of_force(ref: Reference, rows: UseOfForceRows, path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "seq": np.arange(1, len(rows) + 1, dtype=np.int64),
+            "day": rows.day.astype(np.int32),
+            "neighbourhood": _category(rows.neighbourhood, ref.neighbourhood_codes),
+            "location": _category(rows.location, S.LOCATION_TYPES),
+            "ethnicity": _category(rows.ethnicity, S.PERCEIVED_ETHNICITY),
+            "age": _category(rows.age, S.UOF_AGE_GROUPS),
+            "gender": _category(rows.gender, S.UOF_GENDERS),
+            "tactic": _category(rows.tactic, S.TACTICS),
+            "reason": _category(rows.reason, S.REASONS),
+            "outcome": _category(rows.outcome, S.UOF_OUTCOMES),
+            "injured": _category(rows.injured, S.YES_NO),
+        }
+    )
+    sources = (
+        "printf('UOF-%08d', seq)",
+        "date '1970-01-01' + day",
+        "neighbourhood",
+        "location",
+        "ethnicity",
+        "age",
+        "gender",
+        "tactic",
+        "reason",
+        "outcome",
+        "injured",
+    )
+    select = ", ".join(f"{s} as {c}" for s, c in zip(sources, USE_OF_FORCE_COLUMNS, strict=True))
     _copy(frame, f"select {select} from src", path)

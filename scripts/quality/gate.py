@@ -508,16 +508,25 @@ def run_gate(
         t = time.perf_counter()
         engine = RuleEngine(out_dir, cfg.data_docs)
         t = lap("gx_setup", t)
+        # Per extract: two extracts may have a code column of the same name with different
+        # sets (stop_search.outcome, use_of_force.outcome).
         codes = {
-            c.name: (c.codes.load(cfg.seeds_dir) if isinstance(c.codes, Seed) else c.codes)
+            s.name: {
+                c.name: (c.codes.load(cfg.seeds_dir) if isinstance(c.codes, Seed) else c.codes)
+                for c in s.columns
+                if c.codes is not None
+            }
             for s in specs
-            for c in s.columns
-            if c.codes is not None
         }
         for spec in specs:
             report, ld, f = reports[spec.name], loaded[spec.name], facts[spec.name]
             plan = plan_checks(
-                con, spec, ld.view, cfg, codes, _ref_tables(con, spec, loaded, quarantine)
+                con,
+                spec,
+                ld.view,
+                cfg,
+                codes[spec.name],
+                _ref_tables(con, spec, loaded, quarantine),
             )
             # Materialised first: DuckDB computes it in parallel, then converts (faster
             # than converting the query's result as it streams).

@@ -444,6 +444,243 @@ ORDERS_AND_CIVIL_INTERVENTIONS = ExtractSpec(
     key=("order_id",),
 )
 
+TRUE_FALSE = ("True", "False")
+
+# Stop and search in data.police.uk's columns (headers in snake_case) and values, plus
+# the search id, the neighbourhood and what was found. Code sets are data.police.uk's
+# vocabularies, so a value it publishes is never an unknown code here.
+STOP_SEARCHES = ExtractSpec(
+    name="stop_search",
+    columns=(
+        Column("stop_search_id", "id", pattern=r"SS-\d+"),
+        Column(
+            "search_type",
+            "code",
+            codes=("Person search", "Person and Vehicle search", "Vehicle search"),
+        ),
+        Column("searched_at", "timestamp", in_window=True),
+        Column("part_of_policing_operation", "code", required=False, codes=TRUE_FALSE),
+        Column("policing_operation", "text", required=False),
+        Column("latitude", "number", required=False),
+        Column("longitude", "number", required=False),
+        Column("gender", "code", required=False, codes=("Male", "Female", "Other")),
+        Column(
+            "age_range",
+            "code",
+            required=False,
+            codes=("under 10", "10-17", "18-24", "25-34", "over 34"),
+        ),
+        Column(
+            "self_defined_ethnicity",
+            "code",
+            required=False,
+            codes=(
+                "Asian/Asian British - Any other Asian background",
+                "Asian/Asian British - Bangladeshi",
+                "Asian/Asian British - Chinese",
+                "Asian/Asian British - Indian",
+                "Asian/Asian British - Pakistani",
+                "Black/African/Caribbean/Black British - African",
+                "Black/African/Caribbean/Black British - Any other Black/African/Caribbean "
+                "background",
+                "Black/African/Caribbean/Black British - Caribbean",
+                "Mixed/Multiple ethnic groups - Any other Mixed/Multiple ethnic background",
+                "Mixed/Multiple ethnic groups - White and Asian",
+                "Mixed/Multiple ethnic groups - White and Black African",
+                "Mixed/Multiple ethnic groups - White and Black Caribbean",
+                "Other ethnic group - Any other ethnic group",
+                "Other ethnic group - Not stated",
+                "White - Any other White background",
+                "White - English/Welsh/Scottish/Northern Irish/British",
+                "White - Irish",
+            ),
+        ),
+        Column(
+            "officer_defined_ethnicity",
+            "code",
+            required=False,
+            codes=("White", "Black", "Asian", "Mixed", "Other"),
+        ),
+        Column(
+            "legislation",
+            "code",
+            codes=(
+                "Misuse of Drugs Act 1971 (section 23)",
+                "Police and Criminal Evidence Act 1984 (section 1)",
+                "Police and Criminal Evidence Act 1984 (section 6)",
+                "Criminal Justice and Public Order Act 1994 (section 60)",
+                "Criminal Justice Act 1988 (section 139B)",
+                "Firearms Act 1968 (section 47)",
+                "Psychoactive Substances Act 2016 (s36(2))",
+                "Psychoactive Substances Act 2016 (s37(2))",
+                "Terrorism Act 2000 (section 43)",
+                "Terrorism Act 2000 (section 43A)",
+                "Terrorism Act 2000 (section 47A)",
+                "Crossbows Act 1987 (section 4)",
+                "Customs and Excise Management Act 1979 (section 163)",
+                "Poaching Prevention Act 1862 (section 2)",
+                "Public Stores Act 1875 (section 6)",
+                "Wildlife and Countryside Act 1981 (section 19)",
+            ),
+        ),
+        Column(
+            "object_of_search",
+            "code",
+            codes=(
+                "Controlled drugs",
+                "Offensive weapons",
+                "Stolen goods",
+                "Article for use in theft",
+                "Articles for use in criminal damage",
+                "Firearms",
+                "Anything to threaten or harm anyone",
+                "Fireworks",
+                "Psychoactive substances",
+                "Evidence of offences under the Act",
+                "Crossbows",
+                "Goods on which duty has not been paid etc.",
+                "Game or poaching equipment",
+                "Evidence of wildlife offences",
+                "Detailed object of search unavailable",
+            ),
+        ),
+        Column(
+            "outcome",
+            "code",
+            codes=(
+                "A no further action disposal",
+                "Arrest",
+                "Community resolution",
+                "Khat or Cannabis warning",
+                "Penalty Notice for Disorder",
+                "Summons / charged by post",
+                "Caution (simple or conditional)",
+            ),
+        ),
+        Column("outcome_linked_to_object_of_search", "code", required=False, codes=TRUE_FALSE),
+        Column(
+            "removal_of_more_than_just_outer_clothing", "code", required=False, codes=TRUE_FALSE
+        ),
+        Column(
+            "neighbourhood_code",
+            "code",
+            codes=Seed("ref_neighbourhoods.csv", "neighbourhood_code"),
+        ),
+        Column(
+            "item_found",
+            "code",
+            codes=(
+                "NOTHING",
+                "FIREARM",
+                "KNIFE_OR_BLADED_ARTICLE",
+                "OFFENSIVE_WEAPON",
+                "CONTROLLED_DRUGS",
+                "PSYCHOACTIVE_SUBSTANCES",
+                "STOLEN_GOODS",
+                "ARTICLE_FOR_USE_IN_THEFT",
+                "CRIMINAL_DAMAGE_ARTICLE",
+                "FIREWORKS",
+                "OTHER_ITEM",
+            ),
+        ),
+    ),
+    key=("stop_search_id",),
+)
+
+# Use of force in the shape of the Home Office use of force statistics (one report per
+# officer per person force was used on).
+USES_OF_FORCE = ExtractSpec(
+    name="use_of_force",
+    columns=(
+        Column("use_of_force_id", "id", pattern=r"UOF-\d+"),
+        Column("incident_date", "date", in_window=True),
+        Column(
+            "neighbourhood_code",
+            "code",
+            codes=Seed("ref_neighbourhoods.csv", "neighbourhood_code"),
+        ),
+        Column(
+            "location_type",
+            "code",
+            codes=(
+                "Street/highway",
+                "Dwelling",
+                "Custody block",
+                "Police vehicle",
+                "Retail premises",
+                "Licensed premises",
+                "Hospital/A&E",
+                "Mental health setting",
+                "Open ground",
+                "Public transport",
+                "Other",
+            ),
+        ),
+        Column(
+            "subject_perceived_ethnicity",
+            "code",
+            codes=(
+                "White",
+                "Black (or Black British)",
+                "Asian (or Asian British)",
+                "Mixed",
+                "Chinese or other ethnic group",
+                "Not reported",
+            ),
+        ),
+        Column(
+            "subject_perceived_age_group",
+            "code",
+            codes=("Under 11", "11-17", "18-34", "35-49", "50-64", "65 and over", "Not reported"),
+        ),
+        Column(
+            "subject_perceived_gender", "code", codes=("Male", "Female", "Other", "Not reported")
+        ),
+        Column(
+            "main_tactic",
+            "code",
+            codes=(
+                "Handcuffing (compliant)",
+                "Handcuffing (non-compliant)",
+                "Unarmed skills",
+                "Ground restraint",
+                "Limb/body restraints",
+                "Spit and bite guard",
+                "CED (Taser)",
+                "Irritant spray",
+                "Baton",
+                "Firearm",
+                "Dog",
+                "Shield",
+                "AEP",
+                "Other/improvised",
+            ),
+        ),
+        Column(
+            "primary_reason",
+            "code",
+            codes=(
+                "Protect self",
+                "Protect public",
+                "Effect arrest",
+                "Prevent escape",
+                "Prevent offence",
+                "Prevent harm",
+                "Protect subject",
+                "Secure evidence",
+                "Other",
+            ),
+        ),
+        Column(
+            "outcome",
+            "code",
+            codes=("Arrested", "Detained - Mental Health Act", "Hospitalised", "Escaped", "Other"),
+        ),
+        Column("subject_injured", "code", codes=("Yes", "No")),
+    ),
+    key=("use_of_force_id",),
+)
+
 # Validation order matters: an extract is validated after the extracts it references.
 SPECS: tuple[ExtractSpec, ...] = (
     CRIMES,
@@ -456,6 +693,8 @@ SPECS: tuple[ExtractSpec, ...] = (
     DASHCAM_SUBMISSIONS,
     VEHICLE_SEIZURES,
     ORDERS_AND_CIVIL_INTERVENTIONS,
+    STOP_SEARCHES,
+    USES_OF_FORCE,
 )
 
 

@@ -2,7 +2,7 @@
 
     python tests/faults/generate.py --clean DIR --out DIR [--kind KIND ...]
 
-writes OUT/<kind>/{crimes,crime_outcomes,calls,incidents}.csv and OUT/<kind>/fault.json
+writes OUT/<kind>/<extract>.csv (every extract) and OUT/<kind>/fault.json
 (what was broken, on which source lines, and what the gate must do about it). The clean
 set comes from `scripts/generate_demo_extracts.py --scale 0.03`; faults pick their rows
 deterministically, so a variant is the same for the same clean set.
@@ -37,6 +37,8 @@ EXTRACTS = (
     "dashcam_submissions",
     "vehicle_seizures",
     "orders_and_civil_interventions",
+    "stop_search",
+    "use_of_force",
 )
 LONDON = ZoneInfo("Europe/London")
 TODAY = "2025-11-01"  # the gate's injected "today" for every variant

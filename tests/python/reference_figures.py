@@ -71,6 +71,9 @@ FORCE_FIGURES: list[Figure] = [
     count("gun_crime", "baseline_value", 576, "3.9"),
     count("gun_crime", "current_value", 434, "3.9"),
     one_dp("gun_crime", "change_pct", -24.7, "3.9"),
+    count("stops_knife_recovered", "current_value", 930, "3.10"),
+    one_dp("stops_knife_recovered", "change_pct", 4.6, "3.10"),
+    count("stops_firearm_recovered", "current_value", 104, "3.10"),
     count("violence_against_business_workers", "current_value", 469, "3.11"),
     one_dp("violence_against_business_workers", "change_pct", -10.8, "3.11"),
     count("violence_against_emergency_workers", "baseline_value", 3_034, "3.12"),
@@ -101,6 +104,10 @@ FORCE_FIGURES: list[Figure] = [
     count("shoplifting_positive_outcomes", "current_value", 8_480, "5.7"),
     one_dp("shoplifting_positive_outcome_rate", "current_value", 26.1, "5.7"),
     one_dp("shoplifting_positive_outcome_rate", "change_value", 12.2, "5.7"),
+    one_dp("stop_search_disproportionality_black", "current_value", 2.8, "8.5"),
+    one_dp("stop_search_disproportionality_asian", "current_value", 1.8, "8.5"),
+    one_dp("use_of_force_disproportionality_black", "current_value", 1.7, "8.6"),
+    one_dp("use_of_force_disproportionality_asian", "current_value", 0.7, "8.6"),
     count("positive_outcomes", "current_value", 44_613, "9.2"),
     one_dp("positive_outcomes", "change_pct", 72.6, "9.2"),
     one_dp("positive_outcome_rate", "baseline_value", 7.9, "9.3"),
@@ -265,6 +272,16 @@ IN_DEVELOPMENT_KPIS = [
 # Paragraph 4.7: the dashcam current window is the 12 months to July 2025 (the
 # catalogue lags it two months); the others in section 4 end September 2025.
 DASHCAM_CURRENT_WINDOW = ("2024-08-01", "2025-07-31")
+
+# KPIs the report calls stable against the baseline (scorecard status stable: a change
+# under 1%): (kpi_id, paragraph).
+STABLE_AGAINST_BASELINE = [
+    ("stops_firearm_recovered", "3.10"),
+    ("stop_search_disproportionality_black", "8.6"),
+    ("stop_search_disproportionality_asian", "8.6"),
+    ("use_of_force_disproportionality_black", "8.6"),
+    ("use_of_force_disproportionality_asian", "8.6"),
+]
 
 # The five neighbourhoods with most ASB incidents in the current window (paragraph 2.6).
 ASB_TOP_NEIGHBOURHOODS = [

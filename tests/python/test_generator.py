@@ -22,7 +22,9 @@ SCRIPT = PROJECT_DIR / "scripts" / "generate_demo_extracts.py"
 SEEDS = PROJECT_DIR / "seeds" / "reference"
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
+from demo_extracts import targets as T  # noqa: E402
 from demo_extracts.calibration import (  # noqa: E402
+    CalibrationError,
     affine_through_order_statistics,
     largest_remainder,
     pct_change,
@@ -33,10 +35,27 @@ from demo_extracts.calibration import (  # noqa: E402
     shaped_quota,
     split_with_changes,
 )
+from demo_extracts.context import Context  # noqa: E402
 from demo_extracts.periods import day_number, london_hours, london_offsets  # noqa: E402
+from demo_extracts.reference import load_reference  # noqa: E402
+from demo_extracts.stops import group_counts  # noqa: E402
+from quality.spec import STOP_SEARCHES, USES_OF_FORCE, ExtractSpec  # noqa: E402
 
 SCALE = "0.02"
-FILES = ("crimes.csv", "crime_outcomes.csv", "calls.csv", "incidents.csv", "periodic_returns.csv")
+FILES = (
+    "crimes.csv",
+    "crime_outcomes.csv",
+    "calls.csv",
+    "incidents.csv",
+    "periodic_returns.csv",
+    "road_casualties.csv",
+    "roads_enforcement.csv",
+    "dashcam_submissions.csv",
+    "vehicle_seizures.csv",
+    "orders_and_civil_interventions.csv",
+    "stop_search.csv",
+    "use_of_force.csv",
+)
 LONDON = ZoneInfo("Europe/London")
 CRIMES_HEADER = (
     "crime_reference,recorded_date,ho_offence_code,neighbourhood_code,record_status,"
@@ -86,7 +105,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def con(small_run: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     options = "header = true, all_varchar = true"
-    for name in ("crimes", "crime_outcomes", "calls", "incidents"):
+    for name in ("crimes", "crime_outcomes", "calls", "incidents", "stop_search", "use_of_force"):
         connection.sql(
             f"create table {name} as select * from read_csv('{small_run / name}.csv', {options})"
         )
@@ -544,3 +563,128 @@ def test_return_figures_are_coherent(returns: duckdb.DuckDBPyConnection) -> None
         )
         == "12631"
     )
+
+
+# --- stop and search, use of force --------------------------------------------------
+
+STOP_SEARCH_HEADER = (
+    "stop_search_id,search_type,searched_at,part_of_policing_operation,policing_operation,"
+    "latitude,longitude,gender,age_range,self_defined_ethnicity,officer_defined_ethnicity,"
+    "legislation,object_of_search,outcome,outcome_linked_to_object_of_search,"
+    "removal_of_more_than_just_outer_clothing,neighbourhood_code,item_found"
+)
+USE_OF_FORCE_HEADER = (
+    "use_of_force_id,incident_date,neighbourhood_code,location_type,"
+    "subject_perceived_ethnicity,subject_perceived_age_group,subject_perceived_gender,"
+    "main_tactic,primary_reason,outcome,subject_injured"
+)
+
+
+def _outside_code_sets(con: duckdb.DuckDBPyConnection, spec: ExtractSpec) -> dict[str, int]:
+    """Rows per code column whose value is filled but not in the gate contract's set."""
+    out = {}
+    for column in spec.columns:
+        if column.kind != "code" or not isinstance(column.codes, tuple):
+            continue
+        codes = ", ".join("'" + c.replace("'", "''") + "'" for c in column.codes)
+        out[column.name] = scalar(
+            con,
+            f"select count(*) from {spec.name} where {column.name} is not null "
+            f"and {column.name} not in ({codes})",
+        )
+    return out
+
+
+def test_police_powers_headers_are_the_contract(small_run: Path) -> None:
+    for spec, header in ((STOP_SEARCHES, STOP_SEARCH_HEADER), (USES_OF_FORCE, USE_OF_FORCE_HEADER)):
+        with (small_run / spec.file_name).open() as handle:
+            line = handle.readline().rstrip("\n")
+        assert line == header
+        assert tuple(line.split(",")) == spec.column_names
+
+
+def test_stop_searches_are_well_formed(con: duckdb.DuckDBPyConnection) -> None:
+    assert 1_000 < scalar(con, "select count(*) from stop_search") < 4_000  # 2% of ~88,000
+    assert _outside_code_sets(con, STOP_SEARCHES) == dict.fromkeys(
+        _outside_code_sets(con, STOP_SEARCHES), 0
+    )
+    checks = {
+        "ids in time order": "select count(*) from (select stop_search_id, "
+        f"row_number() over () as n, {instant('searched_at')} - "
+        f"lag({instant('searched_at')}) over () as step from stop_search) "
+        "where stop_search_id <> printf('SS-%08d', n) or step < 0",
+        "window": "select count(*) from stop_search where substr(searched_at, 1, 10) "
+        "not between '2021-10-01' and '2025-09-30'",
+        "neighbourhood": "select count(*) from stop_search anti join ref_neighbourhoods "
+        "using (neighbourhood_code)",
+        "a vehicle search has no person": "select count(*) from stop_search "
+        "where search_type = 'Vehicle search' and (gender is not null or age_range is not null "
+        "or self_defined_ethnicity is not null or officer_defined_ethnicity is not null)",
+        "an operation is named when part of one": "select count(*) from stop_search "
+        "where (part_of_policing_operation = 'True') <> (policing_operation is not null)",
+        "a point in the West Midlands, both or neither": "select count(*) from stop_search "
+        "where (latitude is null) <> (longitude is null) or cast(latitude as double) "
+        "not between 52.3 and 52.7 or cast(longitude as double) not between -2.3 and -1.4",
+        "nothing found is never a linked outcome": "select count(*) from stop_search "
+        "where item_found = 'NOTHING' and outcome_linked_to_object_of_search = 'True'",
+    }
+    for name, sql in checks.items():
+        assert scalar(con, sql) == 0, name
+    # Knives are found far more often by searches for weapons than for drugs.
+    rate = (
+        "select avg((item_found = 'KNIFE_OR_BLADED_ARTICLE')::int) from stop_search "
+        "where object_of_search = '{}'"
+    )
+    assert scalar(con, rate.format("Offensive weapons")) > 3 * scalar(  # type: ignore[operator]
+        con, rate.format("Controlled drugs")
+    )
+    arrested = scalar(
+        con,
+        "select avg((outcome = 'Arrest')::int) from stop_search "
+        "where item_found in ('FIREARM', 'KNIFE_OR_BLADED_ARTICLE')",
+    )
+    assert float(arrested) > 0.7  # type: ignore[arg-type]
+
+
+def test_uses_of_force_are_well_formed(con: duckdb.DuckDBPyConnection) -> None:
+    assert 1_500 < scalar(con, "select count(*) from use_of_force") < 4_500  # 2% of ~114,000
+    assert _outside_code_sets(con, USES_OF_FORCE) == dict.fromkeys(
+        _outside_code_sets(con, USES_OF_FORCE), 0
+    )
+    checks = {
+        "ids in date order": "select count(*) from (select use_of_force_id, "
+        "row_number() over () as n, cast(incident_date as date) - "
+        "lag(cast(incident_date as date)) over () as step from use_of_force) "
+        "where use_of_force_id <> printf('UOF-%08d', n) or step < 0",
+        "window": "select count(*) from use_of_force where cast(incident_date as date) "
+        "not between date '2021-10-01' and date '2025-09-30'",
+        "neighbourhood": "select count(*) from use_of_force anti join ref_neighbourhoods "
+        "using (neighbourhood_code)",
+    }
+    for name, sql in checks.items():
+        assert scalar(con, sql) == 0, name
+
+
+def test_disproportionality_counts_follow_the_census() -> None:
+    """At full scale, Black and Asian counts give the report's ratio over White (to 0.1)
+    against the 2021 Census populations, within 1% of the baseline's; a baseline too far
+    from the current ratio cannot be calibrated."""
+    ctx = Context(load_reference(SEEDS), 1.0)
+    population = ctx.ref.ethnic_group_population
+    assert sum(population.values()) == 2_919_664
+    for groups, ratios in (
+        (T.STOP_SEARCH_GROUPS, T.STOP_SEARCH_DISPROPORTIONALITY),
+        (T.USE_OF_FORCE_GROUPS, T.USE_OF_FORCE_DISPROPORTIONALITY),
+    ):
+        counts = group_counts(ctx, groups, ratios, "test")
+        for group, by_window in ratios.items():
+            ratio = {
+                w: counts[group][w]
+                / population[group.lower()]
+                / (counts["WHITE"][w] / population["white"])
+                for w in by_window
+            }
+            assert round_half_away(ratio[T.CURRENT]) == by_window[T.CURRENT]
+            assert abs(pct_change(ratio[T.BASELINE], ratio[T.CURRENT])) < 1.0
+    with pytest.raises(CalibrationError):
+        group_counts(ctx, T.STOP_SEARCH_GROUPS, {"BLACK": {T.BASELINE: 2.0, T.CURRENT: 2.8}}, "x")

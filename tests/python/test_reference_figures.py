@@ -16,6 +16,7 @@ from reference_figures import (
     NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA,
     REPORT_DISAGREEMENTS,
     SHOPLIFTING_CHANGE_WALSALL,
+    STABLE_AGAINST_BASELINE,
     TOTAL_CRIME_CHANGE_BY_LPA,
     Disagreement,
     Figure,
@@ -235,3 +236,32 @@ def test_dashcam_current_window_is_the_12_months_to_july_2025(query: Query, kpi_
         f"from marts.kpi_scorecard where kpi_id = '{kpi_id}'"
     )
     assert rows == [DASHCAM_CURRENT_WINDOW]
+
+
+@pytest.mark.parametrize("kpi_id,paragraph", STABLE_AGAINST_BASELINE)
+def test_stable_against_baseline(query: Query, kpi_id: str, paragraph: str) -> None:
+    status = scorecard_value(query, kpi_id, "status")
+    change = scorecard_value(query, kpi_id, "change_pct")
+    assert status == "stable" and abs(change) < 1.0, (kpi_id, paragraph, status, change)
+
+
+def test_disproportionality_is_searches_per_resident_over_white(query: Query) -> None:
+    """8.5-8.6: each ratio is the group's events per resident over White people's, from
+    the facts and the 2021 Census seed (officer-defined / perceived ethnicity)."""
+    facts = {
+        "stop_search": ("fct_stop_searches", "searched_date", "officer_defined_ethnic_group"),
+        "use_of_force": ("fct_uses_of_force", "incident_date", "subject_perceived_ethnic_group"),
+    }
+    for prefix, (fact, date_column, group_column) in facts.items():
+        rows = query(
+            f"select f.{group_column}, count(*) / any_value(p.population_2021) "
+            f"from marts.{fact} as f inner join reference.ref_population_by_ethnicity as p "
+            f"on f.{group_column} = p.ethnic_group "
+            f"where f.{date_column} between date '2024-10-01' and date '2025-09-30' "
+            "group by all"
+        )
+        rate = dict(rows)
+        for group in ("black", "asian"):
+            expected = rate[group] / rate["white"]
+            value = scorecard_value(query, f"{prefix}_disproportionality_{group}", "current_value")
+            assert abs(value - expected) < 1e-9, (prefix, group, value, expected)

@@ -14,7 +14,9 @@
 --   roads series    fct_road_casualties (collision date), fct_roads_enforcement_actions
 --                   (action date), fct_dashcam_submissions (submitted date),
 --                   fct_vehicle_seizures (seized date), fct_orders_and_civil_interventions
---                   (order date): counts, no value.
+--                   (order date): counts, no value;
+--   stop search series   fct_stop_searches, on the local date of the search;
+--   use of force series  fct_uses_of_force, on the date force was used.
 -- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
 -- A table: the daily aggregates, the medians and the neighbourhood breakdown all read it.
 {{ config(materialized='table') }}
@@ -114,6 +116,18 @@
     ('vehicle_seizures', 'seized_date', 'neighbourhood_code', vehicle_seizure_series),
     ('orders_and_civil_interventions', 'order_date', 'neighbourhood_code', order_series),
 ] %}
+{%- set stop_search_series = {
+    'stop_searches_knife_found': 'is_knife_found',
+    'stop_searches_firearm_found': 'is_firearm_found',
+    'stop_searches_white': "officer_defined_ethnic_group = 'white'",
+    'stop_searches_black': "officer_defined_ethnic_group = 'black'",
+    'stop_searches_asian': "officer_defined_ethnic_group = 'asian'",
+} %}
+{%- set use_of_force_series = {
+    'uses_of_force_white': "subject_perceived_ethnic_group = 'white'",
+    'uses_of_force_black': "subject_perceived_ethnic_group = 'black'",
+    'uses_of_force_asian': "subject_perceived_ethnic_group = 'asian'",
+} %}
 
 with
 
@@ -174,6 +188,18 @@ vehicle_seizures as (
 orders_and_civil_interventions as (
 
     select * from {{ ref('fct_orders_and_civil_interventions') }}
+
+),
+
+stop_searches as (
+
+    select * from {{ ref('fct_stop_searches') }}
+
+),
+
+uses_of_force as (
+
+    select * from {{ ref('fct_uses_of_force') }}
 
 ),
 
@@ -263,6 +289,32 @@ events as (
 
         {% endfor %}
     {%- endfor %}
+    {%- for series_id, filter in stop_search_series.items() %}
+        select
+            '{{ series_id }}' as series_id,
+            searched_date as event_date,
+            lpa_code,
+            neighbourhood_code,
+            cast(null as double) as event_value
+        from stop_searches
+        where {{ filter }}
+
+        union all
+
+    {% endfor %}
+    {%- for series_id, filter in use_of_force_series.items() %}
+        select
+            '{{ series_id }}' as series_id,
+            incident_date as event_date,
+            lpa_code,
+            neighbourhood_code,
+            cast(null as double) as event_value
+        from uses_of_force
+        where {{ filter }}
+
+        union all
+
+    {% endfor %}
     {%- for series_id, filter in incident_series.items() %}
         select
             '{{ series_id }}' as series_id,

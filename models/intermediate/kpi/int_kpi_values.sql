@@ -9,6 +9,10 @@
 -- x 100 at the numerator's latest return), period_sum (the returns in the window added
 -- up), ratio_of_sums and percent_of_sums (summed numerator / summed denominator); a
 -- window without a return has no value (null), never 0.
+-- rate_ratio compares two series each
+-- per its own population (kpi_series_populations): (numerator events / numerator
+-- population) / (denominator events / denominator population), e.g. searches of Black
+-- people per Black resident over searches of White people per White resident.
 with
 
 windows as (
@@ -38,6 +42,44 @@ series_events as (
 lpas as (
 
     select * from {{ ref('dim_local_policing_areas') }}
+
+),
+
+series_population_groups as (
+
+    select * from {{ ref('kpi_series_populations') }}
+
+),
+
+ethnic_group_populations as (
+
+    select * from {{ ref('ref_population_by_ethnicity') }}
+
+),
+
+series_populations as (
+
+    select
+        series_population_groups.series_id,
+        ethnic_group_populations.population_2021
+    from series_population_groups
+    inner join ethnic_group_populations
+        on series_population_groups.ethnic_group = ethnic_group_populations.ethnic_group
+
+),
+
+rate_ratio_populations as (
+
+    select
+        catalogue.kpi_id,
+        numerator_populations.population_2021 as numerator_population,
+        denominator_populations.population_2021 as denominator_population
+    from catalogue
+    left join series_populations as numerator_populations
+        on catalogue.numerator_series = numerator_populations.series_id
+    left join series_populations as denominator_populations
+        on catalogue.denominator_series = denominator_populations.series_id
+    where catalogue.calculation = 'rate_ratio'
 
 ),
 
@@ -276,6 +318,8 @@ joined as (
         latest_returns.latest_numerator,
         latest_returns.latest_denominator,
         denominator_sums.denominator_sum,
+        rate_ratio_populations.numerator_population,
+        rate_ratio_populations.denominator_population,
         coalesce(numerators.event_count, 0) as numerator_count,
         coalesce(numerators.value_sum, 0) as numerator_sum,
         coalesce(denominators.event_count, 0) as denominator_count
@@ -311,6 +355,8 @@ joined as (
             and kpi_windows_by_area.window_kind = denominator_sums.window_kind
             and kpi_windows_by_area.window_end = denominator_sums.window_end
             and kpi_windows_by_area.area_code = denominator_sums.area_code
+    left join rate_ratio_populations
+        on kpi_windows_by_area.kpi_id = rate_ratio_populations.kpi_id
 
 ),
 
@@ -347,6 +393,10 @@ final as (
                     when numerator_count > 0
                         then 100.0 * numerator_sum / nullif(denominator_sum, 0)
                 end
+            when 'rate_ratio'
+                then
+                    1.0 * numerator_count * denominator_population
+                    / nullif(1.0 * numerator_population * denominator_count, 0)
         end as kpi_value
 
     from joined
