@@ -35,6 +35,9 @@
     'theft_from_the_person_crime': "neighbourhood_crime_type = 'theft_from_the_person'",
     'business_crime': 'is_business_victim',
     'shoplifting_crime': 'is_shoplifting',
+    'most_serious_violence_crime': 'is_most_serious_violence',
+    'rape_crime': 'is_rape',
+    'stalking_and_harassment_crime': "offence_subgroup = 'Stalking and harassment'",
 } -%}
 {%- set outcome_series = {
     'outcome': 'true',

@@ -3,7 +3,8 @@
 -- catalogue says it has an LPA breakdown, per LPA; computed as the catalogue says: count
 -- or sum of the numerator series, its mean or median value, numerator / denominator x
 -- 100 (percent_of), or per 1,000 residents. Counts, sums and means come from the daily
--- aggregates; medians need the events themselves.
+-- aggregates; medians need the events themselves. Each window keeps its comparison_mode
+-- (int_kpi_windows); window_kind alone already tells the windows of a KPI apart.
 with
 
 windows as (
@@ -56,6 +57,7 @@ kpi_windows_by_area as (
 
     select
         windows.kpi_id,
+        windows.comparison_mode,
         windows.window_kind,
         windows.window_start,
         windows.window_end,
@@ -183,6 +185,7 @@ joined as (
 
     select
         kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.comparison_mode,
         kpi_windows_by_area.window_kind,
         kpi_windows_by_area.window_start,
         kpi_windows_by_area.window_end,
@@ -220,6 +223,7 @@ final as (
 
     select
         kpi_id,
+        comparison_mode,
         window_kind,
         window_start,
         window_end,
