@@ -74,7 +74,7 @@ def test_lpa_counts_add_up_to_force(query: Query) -> None:
         inner join marts.kpi_scorecard_by_lpa as lpa
             on force.kpi_id = lpa.kpi_id and force.comparison_mode = lpa.comparison_mode
         where force.unit = 'count'
-        group by force.kpi_id, force.current_value
+        group by force.kpi_id, force.comparison_mode, force.current_value
         """
     )
     assert len(rows) > 20
