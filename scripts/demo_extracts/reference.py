@@ -40,6 +40,7 @@ class Reference:
     neighbourhood_crime_type: tuple[str, ...]  # "" when not a neighbourhood crime
     is_knife_offence: NDArray[np.bool_]
     is_gun_offence: NDArray[np.bool_]
+    is_most_serious_violence: NDArray[np.bool_]
     harm_days: NDArray[np.float64]
     outcome_codes: tuple[str, ...]
     outcome_is_positive: NDArray[np.bool_]
@@ -148,6 +149,7 @@ def load_reference(seed_dir: Path = DEFAULT_SEED_DIR) -> Reference:
         neighbourhood_crime_type=tuple(r["neighbourhood_crime_type"] for r in offences),
         is_knife_offence=np.array([_flag(r["is_knife_crime_offence"]) for r in offences]),
         is_gun_offence=np.array([_flag(r["is_gun_crime_offence"]) for r in offences]),
+        is_most_serious_violence=np.array([_flag(r["is_most_serious_violence"]) for r in offences]),
         harm_days=np.array([harm[c] for c in offence_codes], dtype=np.float64),
         outcome_codes=tuple(r["outcome_code"] for r in outcomes),
         outcome_is_positive=np.array([_flag(r["is_positive"]) for r in outcomes]),

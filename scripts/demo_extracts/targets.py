@@ -87,10 +87,9 @@ CRIME_VOLUMES: Mapping[str, Measure] = MappingProxyType(
         # 2.7: 299,579 against 328,153 (-8.7%).
         "total_recorded_crime": measure({B: 328_153, C: 299_579}),
         # Press release: "overall crime by 6% (22,573 offences)", year ending Sep 2023 on
-        # Sep 2022. About: the trend before the baseline is shaped to pass near these.
-        "total_recorded_crime_trend": measure(
-            {YE_SEP_2022: 376_173, YE_SEP_2023: 353_600}, exact=False
-        ),
+        # Sep 2022. Exact: 376,173 -> 353,600 is 22,573 fewer, -6.0% (the levels are a
+        # CHOICE; the release gives only the fall).
+        "total_recorded_crime_trend": measure({YE_SEP_2022: 376_173, YE_SEP_2023: 353_600}),
         # 3.5: sexual violence 10,739 -> 11,762; rape stable, other sexual +17.8%.
         "sexual_violence": measure({B: 10_739, C: 11_762}),
         "rape": measure({B: 4_990, C: 4_990}),  # CHOICE: "remained stable" (3.5)
@@ -117,17 +116,21 @@ CRIME_VOLUMES: Mapping[str, Measure] = MappingProxyType(
     }
 )
 
-# Press release, January 2024 (year ending Sep 2023 on Sep 2022), for a later exact
-# calibration: violence against the person -11% (17,949 offences); most serious
-# violence -10% (451); rape and sexual offences -5% (249); stalking and harassment -20%
-# (11,462). Used only as "about" anchors for the trend before the baseline.
+# Press release, January 2024 (year ending Sep 2023 on Sep 2022), exact in the
+# warehouse's year_on_year mode with year_on_year_end 2023-09-30: violence against the
+# person -11% (17,949 offences); most serious violence -10% (451); "rapes and sexual
+# offence crimes" -5% (249); stalking and harassment -20% (11,462). The release gives
+# the falls and percentages; the levels are CHOICES near the middle of each rounding.
+# 249 is 5% of about 4,980, the volume of rape alone (all sexual offences are about
+# 11,000 a year, report 3.5): the release's "rapes and sexual offence crimes" is rape.
+# Most serious violence: the Home Office offences flagged in ref_offences (homicide,
+# death by dangerous driving, attempted murder, GBH with intent, endangering life).
 PRESS_RELEASE_TRENDS: Mapping[str, Measure] = MappingProxyType(
     {
-        "violence_against_the_person": measure(
-            {YE_SEP_2022: 163_170, YE_SEP_2023: 145_221}, exact=False
-        ),
-        "stalking_and_harassment": measure({YE_SEP_2022: 57_310, YE_SEP_2023: 45_848}, exact=False),
-        "rape": measure({YE_SEP_2022: 4_980, YE_SEP_2023: 4_731}, exact=False),
+        "violence_against_the_person": measure({YE_SEP_2022: 163_170, YE_SEP_2023: 145_221}),
+        "most_serious_violence": measure({YE_SEP_2022: 4_510, YE_SEP_2023: 4_059}),
+        "stalking_and_harassment": measure({YE_SEP_2022: 57_310, YE_SEP_2023: 45_848}),
+        "rape": measure({YE_SEP_2022: 4_980, YE_SEP_2023: 4_731}),
     }
 )
 
@@ -314,12 +317,13 @@ CALL_TRENDS: Mapping[str, Measure] = MappingProxyType(
 # Press release, January 2024 ("since April ... nearly 674,000 emergency calls (999s),
 # 92 per-cent answered in under ten seconds, the average call taken at five seconds";
 # the 101 wait "over 29 minutes" a year earlier, "under 50 seconds" last month).
-# About: the rate shapes in calls.RATE_SHAPES are drawn to pass near these (the run
-# notes what it achieved as "press_release_999"); a later calibration may make the 999
-# figures exact.
+# Exact in the warehouse's year_to_date mode from 1 April 2023 to 24 January 2024 (the
+# day before the release; the window ends mid-month): answered 673,958 (CHOICE: "nearly
+# 674,000"), answered within 10 seconds 92.0% to one decimal (620,041 calls, 91.99994%),
+# mean answer rounding to 5 seconds; the baseline year's 999 figures stay exact.
 PRESS_RELEASE_999_WINDOW = Window(date(2023, 4, 1), date(2024, 1, 24))
 PRESS_RELEASE_999: Mapping[str, float] = MappingProxyType(
-    {"answered": 674_000, "answered_within_service_level_pct": 92.0, "mean_answer_seconds": 5}
+    {"answered": 673_958, "answered_within_service_level_pct": 92.0, "mean_answer_seconds": 5}
 )
 PRESS_RELEASE_101_MEAN_ANSWER_SECONDS: Mapping[str, float] = MappingProxyType(
     {"2023-01": 29 * 60, "2023-12": 50}

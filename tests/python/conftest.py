@@ -6,7 +6,9 @@ Nothing here touches data/landing or warehouse/police.duckdb.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -84,3 +86,22 @@ def fetch_rows(warehouse: Path, sql: str) -> list[tuple]:
 @pytest.fixture(scope="session")
 def query(built_warehouse: Path) -> Callable[[str], list[tuple]]:
     return lambda sql: fetch_rows(built_warehouse, sql)
+
+
+@pytest.fixture(scope="session")
+def press_release_warehouse(
+    built_warehouse: Path, demo_landing: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The built warehouse, copied, with the KPI models (int_kpi_windows and everything
+    downstream, their tests included) rebuilt with the press release's period vars."""
+    from reference_figures import PRESS_RELEASE_VARS
+
+    warehouse = tmp_path_factory.mktemp("press_release") / "police.duckdb"
+    shutil.copyfile(built_warehouse, warehouse)
+    result = run_dbt(
+        ["build", "--select", "int_kpi_windows+", "--vars", json.dumps(PRESS_RELEASE_VARS)],
+        demo_landing,
+        warehouse,
+    )
+    assert result.returncode == 0, "dbt build (press vars) failed:\n" + result.stdout[-6000:]
+    return warehouse

@@ -18,7 +18,7 @@ def scorecard(warehouse: Path) -> dict[str, tuple]:
     rows = fetch_rows(
         warehouse,
         "select kpi_id, baseline_value, current_value, change_value, status "
-        "from marts.kpi_scorecard",
+        "from marts.kpi_scorecard where comparison_mode = 'plan_baseline'",
     )
     return {row[0]: row[1:] for row in rows}
 
@@ -71,7 +71,7 @@ def test_removing_crimes_lowers_the_figures_by_exactly_that_many(
 
     by_lpa = (
         "select lpa_name, current_value from marts.kpi_scorecard_by_lpa "
-        "where kpi_id = 'total_recorded_crime'"
+        "where kpi_id = 'total_recorded_crime' and comparison_mode = 'plan_baseline'"
     )
     lpa_before, lpa_after = (
         dict(fetch_rows(built_warehouse, by_lpa)),
@@ -84,7 +84,8 @@ def test_removing_crimes_lowers_the_figures_by_exactly_that_many(
 
 
 def test_period_vars_recompute_every_figure(demo_landing: Path, tmp_path: Path) -> None:
-    """With the current window set to the baseline window, every KPI equals its baseline."""
+    """With the current window set to the baseline window, every live KPI whose windows
+    are not lagged equals its baseline."""
     warehouse = tmp_path / "same_window.duckdb"
     same_window = {"current_start": "2023-04-01", "current_end": "2024-03-31"}
     result = run_dbt([*MODELS_ONLY, "--vars", json.dumps(same_window)], demo_landing, warehouse)
@@ -94,7 +95,8 @@ def test_period_vars_recompute_every_figure(demo_landing: Path, tmp_path: Path) 
         warehouse,
         "select kpi_id, current_start, current_end, baseline_value, current_value, status, "
         "kpi_scorecard.polarity from marts.kpi_scorecard inner join marts.dim_kpis "
-        "using (kpi_id) where window_lag_months = 0",
+        "using (kpi_id) where window_lag_months = 0 and baseline_lag_months = 0 "
+        "and kpi_status = 'live' and comparison_mode = 'plan_baseline'",
     )
     assert len(rows) > 30
     for kpi_id, start, end, baseline, current, status, polarity in rows:

@@ -77,7 +77,8 @@ class Warehouse:
         code = (
             "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
             'print(con.sql("select current_value from marts.kpi_scorecard '
-            "where kpi_id = 'total_recorded_crime'\").fetchone()[0])"
+            "where kpi_id = 'total_recorded_crime' and comparison_mode = 'plan_baseline'\")"
+            ".fetchone()[0])"
         )
         out = subprocess.run(
             [sys.executable, "-c", code, str(self.published)],

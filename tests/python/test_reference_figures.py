@@ -23,6 +23,8 @@ from reference_figures import (
 )
 
 Query = Callable[[str], list[tuple]]
+# The board report compares the plan baseline with the current period.
+PLAN = "plan_baseline"
 
 
 # Figures a disagreement may be about that are not a kpi_scorecard column.
@@ -31,14 +33,18 @@ DERIVED_FIELDS = {"months_between_period_ends": "date_diff('month', baseline_end
 
 def scorecard_value(query: Query, kpi_id: str, field: str) -> float:
     column = DERIVED_FIELDS.get(field, field)
-    rows = query(f"select {column} from marts.kpi_scorecard where kpi_id = '{kpi_id}'")
-    assert len(rows) == 1, f"{kpi_id} is not exactly one row of kpi_scorecard"
+    rows = query(
+        f"select {column} from marts.kpi_scorecard "
+        f"where kpi_id = '{kpi_id}' and comparison_mode = '{PLAN}'"
+    )
+    assert len(rows) == 1, f"{kpi_id} is not exactly one row of kpi_scorecard ({PLAN})"
     return rows[0][0]
 
 
 def lpa_change(query: Query, kpi_id: str) -> dict[str, float]:
     rows = query(
-        f"select lpa_name, change_pct from marts.kpi_scorecard_by_lpa where kpi_id = '{kpi_id}'"
+        f"select lpa_name, change_pct from marts.kpi_scorecard_by_lpa "
+        f"where kpi_id = '{kpi_id}' and comparison_mode = '{PLAN}'"
     )
     return dict(rows)
 
@@ -74,9 +80,10 @@ def test_lpa_counts_add_up_to_force(query: Query) -> None:
         """
         select force.kpi_id, force.current_value, sum(lpa.current_value)
         from marts.kpi_scorecard as force
-        inner join marts.kpi_scorecard_by_lpa as lpa on force.kpi_id = lpa.kpi_id
+        inner join marts.kpi_scorecard_by_lpa as lpa
+            on force.kpi_id = lpa.kpi_id and force.comparison_mode = lpa.comparison_mode
         where force.unit = 'count'
-        group by force.kpi_id, force.current_value
+        group by force.kpi_id, force.comparison_mode, force.current_value
         """
     )
     assert len(rows) > 20
@@ -125,7 +132,8 @@ def test_asb_top_five_neighbourhoods(query: Query) -> None:
         """
         select neighbourhood_name, current_value
         from marts.kpi_scorecard_by_neighbourhood
-        where kpi_id = 'asb_incidents' and current_rank <= 6
+        where kpi_id = 'asb_incidents' and comparison_mode = 'plan_baseline'
+            and current_rank <= 6
         order by current_rank
         """
     )
@@ -184,7 +192,8 @@ def test_trend_last_point_is_the_current_window(query: Query) -> None:
         select trend.kpi_id, trend.kpi_value, scorecard.current_value
         from marts.kpi_trend_monthly as trend
         inner join marts.kpi_scorecard as scorecard on trend.kpi_id = scorecard.kpi_id
-        where trend.area_code = 'FORCE' and trend.month_end = scorecard.current_end
+        where scorecard.comparison_mode = 'plan_baseline'
+            and trend.area_code = 'FORCE' and trend.month_end = scorecard.current_end
             and trend.trend_window = 'rolling_12_months'
         """
     )

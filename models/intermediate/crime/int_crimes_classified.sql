@@ -52,6 +52,8 @@ classified as (
         offences.is_violence_with_injury,
         offences.is_homicide,
         offences.is_sexual_offence,
+        offences.is_rape,
+        offences.is_most_serious_violence,
         offences.is_shoplifting,
         offences.neighbourhood_crime_type,
         offences.neighbourhood_crime_type is not null as is_neighbourhood_crime,

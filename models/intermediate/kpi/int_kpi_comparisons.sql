@@ -1,4 +1,6 @@
--- Baseline against current for every KPI and area: the change in the KPI's unit
+-- Baseline against current for every KPI, comparison mode and area (plan_baseline: the
+-- plan baseline; year_on_year and year_to_date: the same window a year earlier, see
+-- int_kpi_windows): the change in the KPI's unit
 -- (percentage points for a percent), the percent change, and whether that change is an
 -- improvement given the KPI's polarity. Changes smaller than the stable_change_pct
 -- (or, for percent KPIs, stable_change_points) var are "stable"; demand volumes
@@ -21,14 +23,14 @@ catalogue as (
 baseline as (
 
     select * from kpi_values
-    where window_kind = 'baseline'
+    where window_kind in ('baseline', 'year_on_year_baseline', 'year_to_date_baseline')
 
 ),
 
 current_period as (
 
     select * from kpi_values
-    where window_kind = 'current'
+    where window_kind in ('current', 'year_on_year_current', 'year_to_date_current')
 
 ),
 
@@ -36,6 +38,7 @@ compared as (
 
     select
         catalogue.kpi_id,
+        baseline.comparison_mode,
         catalogue.kpi_name,
         catalogue.section,
         catalogue.unit,
@@ -58,6 +61,7 @@ compared as (
     inner join current_period
         on
             baseline.kpi_id = current_period.kpi_id
+            and baseline.comparison_mode = current_period.comparison_mode
             and baseline.area_code = current_period.area_code
 
 ),

@@ -26,7 +26,6 @@
     'domestic_abuse_violence_with_injury_crime': 'is_domestic_abuse and is_violence_with_injury',
     'vawg_crime': 'is_violence_against_women_and_girls',
     'sexual_offence_crime': 'is_sexual_offence',
-    'rape_crime': "is_sexual_offence and offence_subgroup = 'Rape'",
     'other_sexual_offence_crime': "is_sexual_offence and offence_subgroup = 'Other sexual offences'",
     'serious_youth_violence_crime': 'is_serious_youth_violence',
     'homicide_crime': 'is_homicide',
@@ -48,6 +47,9 @@
     'theft_from_the_person_crime': "neighbourhood_crime_type = 'theft_from_the_person'",
     'business_crime': 'is_business_victim',
     'shoplifting_crime': 'is_shoplifting',
+    'most_serious_violence_crime': 'is_most_serious_violence',
+    'rape_crime': 'is_rape',
+    'stalking_and_harassment_crime': "offence_subgroup = 'Stalking and harassment'",
 } -%}
 {%- set outcome_series = {
     'outcome': 'true',

@@ -13,6 +13,8 @@
 -- per its own population (kpi_series_populations): (numerator events / numerator
 -- population) / (denominator events / denominator population), e.g. searches of Black
 -- people per Black resident over searches of White people per White resident.
+-- Each window keeps its comparison_mode
+-- (int_kpi_windows); window_kind alone already tells the windows of a KPI apart.
 with
 
 windows as (
@@ -103,6 +105,7 @@ kpi_windows_by_area as (
 
     select
         windows.kpi_id,
+        windows.comparison_mode,
         windows.window_kind,
         windows.window_start,
         windows.window_end,
@@ -308,6 +311,7 @@ joined as (
 
     select
         kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.comparison_mode,
         kpi_windows_by_area.window_kind,
         kpi_windows_by_area.window_start,
         kpi_windows_by_area.window_end,
@@ -364,6 +368,7 @@ final as (
 
     select
         kpi_id,
+        comparison_mode,
         window_kind,
         window_start,
         window_end,

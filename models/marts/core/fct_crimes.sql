@@ -30,6 +30,8 @@ final as (
         cast(is_violence_with_injury as boolean) as is_violence_with_injury,
         cast(is_homicide as boolean) as is_homicide,
         cast(is_sexual_offence as boolean) as is_sexual_offence,
+        cast(is_rape as boolean) as is_rape,
+        cast(is_most_serious_violence as boolean) as is_most_serious_violence,
         cast(is_shoplifting as boolean) as is_shoplifting,
         cast(neighbourhood_crime_type as varchar) as neighbourhood_crime_type,
         cast(is_neighbourhood_crime as boolean) as is_neighbourhood_crime,

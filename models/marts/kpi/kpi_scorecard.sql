@@ -1,3 +1,6 @@
+-- The scorecard, force-wide: one row per KPI and comparison mode (plan_baseline,
+-- year_on_year, year_to_date); a query picks its mode, e.g.
+-- where comparison_mode = 'plan_baseline' for the board report.
 with
 
 comparisons as (
@@ -10,6 +13,7 @@ final as (
 
     select
         cast(kpi_id as varchar) as kpi_id,
+        cast(comparison_mode as varchar) as comparison_mode,
         cast(kpi_name as varchar) as kpi_name,
         cast(section as varchar) as section,
         cast(unit as varchar) as unit,

@@ -1,3 +1,4 @@
+-- The scorecard per LPA: one row per KPI with an LPA breakdown, comparison mode and LPA.
 with
 
 comparisons as (
@@ -16,6 +17,7 @@ final as (
 
     select
         cast(comparisons.kpi_id as varchar) as kpi_id,
+        cast(comparisons.comparison_mode as varchar) as comparison_mode,
         cast(lpas.lpa_code as varchar) as lpa_code,
         cast(lpas.lpa_name as varchar) as lpa_name,
         cast(comparisons.kpi_name as varchar) as kpi_name,
