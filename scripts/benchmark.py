@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -101,6 +102,27 @@ def dbt_build(landing: Path, workdir: Path) -> tuple[float, float]:
     return timed(command, env)
 
 
+def repeat(
+    name: str, measure: Callable[[Path, Path], tuple[float, float]], landing: Path, runs: int
+) -> float:
+    """Run a measurement `runs` times in a scratch folder; print and return the median
+    wall time (and the highest peak memory)."""
+    seconds: list[float] = []
+    peaks: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
+        for _ in range(runs):
+            elapsed, peak = measure(landing, Path(tmp))
+            seconds.append(elapsed)
+            peaks.append(peak)
+    median = statistics.median(seconds)
+    print(
+        f"{name}: median {median:.1f} s wall over {runs} runs "
+        f"(runs: {', '.join(f'{s:.1f}' for s in seconds)}), "
+        f"peak memory {max(peaks):.0f} MiB (max RSS)"
+    )
+    return median
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
@@ -121,34 +143,9 @@ def main() -> None:
     read_median = statistics.median(reads)
     print(f"DuckDB reads every extract once: median {read_median:.2f} s over {args.runs} runs")
 
-    builds: list[float] = []
-    peaks: list[float] = []
-    with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
-        for _ in range(args.runs):
-            seconds, peak = dbt_build(landing, Path(tmp))
-            builds.append(seconds)
-            peaks.append(peak)
-    build_median = statistics.median(builds)
-    print(
-        f"dbt build: median {build_median:.1f} s wall over {args.runs} runs "
-        f"(runs: {', '.join(f'{s:.1f}' for s in builds)}), "
-        f"peak memory {max(peaks):.0f} MiB (max RSS of dbt and DuckDB)"
-    )
+    build_median = repeat("dbt build", dbt_build, landing, args.runs)
     print(f"dbt build / DuckDB read ratio: {build_median / read_median:.1f}x")
-
-    gates: list[float] = []
-    gate_peaks: list[float] = []
-    with tempfile.TemporaryDirectory(prefix="police-benchmark-gate-") as tmp:
-        for _ in range(args.runs):
-            seconds, peak = quality_gate(landing, Path(tmp))
-            gates.append(seconds)
-            gate_peaks.append(peak)
-    gate_median = statistics.median(gates)
-    print(
-        f"quality gate: median {gate_median:.1f} s wall over {args.runs} runs "
-        f"(runs: {', '.join(f'{s:.1f}' for s in gates)}), "
-        f"peak memory {max(gate_peaks):.0f} MiB"
-    )
+    gate_median = repeat("quality gate", quality_gate, landing, args.runs)
     print(f"quality gate / dbt build ratio: {gate_median / build_median:.2f}x")
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Benchmark process peak memory (the DuckDB read): {self_peak:.0f} MiB")

@@ -212,7 +212,9 @@ denominators as (
         kpi_windows_by_area.window_kind,
         kpi_windows_by_area.window_end,
         kpi_windows_by_area.area_code,
-        sum(series_daily.event_count) as event_count
+        sum(series_daily.event_count) as event_count,
+        -- the returns' ratio_of_sums and percent_of_sums divide by the summed figures
+        sum(series_daily.value_sum) as value_sum
 
     from kpi_windows_by_area
     inner join series_daily
@@ -282,31 +284,6 @@ latest_returns as (
 
 ),
 
-denominator_sums as (
-
-    select
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code,
-        sum(series_daily.value_sum) as denominator_sum
-
-    from kpi_windows_by_area
-    inner join series_daily
-        on
-            kpi_windows_by_area.denominator_series = series_daily.series_id
-            and kpi_windows_by_area.area_code = series_daily.area_code
-            and series_daily.event_date
-            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
-    where kpi_windows_by_area.calculation in ('ratio_of_sums', 'percent_of_sums')
-    group by
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code
-
-),
-
 joined as (
 
     select
@@ -321,7 +298,7 @@ joined as (
         medians.median_value,
         latest_returns.latest_numerator,
         latest_returns.latest_denominator,
-        denominator_sums.denominator_sum,
+        denominators.value_sum as denominator_sum,
         rate_ratio_populations.numerator_population,
         rate_ratio_populations.denominator_population,
         coalesce(numerators.event_count, 0) as numerator_count,
@@ -353,12 +330,6 @@ joined as (
             and kpi_windows_by_area.window_kind = latest_returns.window_kind
             and kpi_windows_by_area.window_end = latest_returns.window_end
             and kpi_windows_by_area.area_code = latest_returns.area_code
-    left join denominator_sums
-        on
-            kpi_windows_by_area.kpi_id = denominator_sums.kpi_id
-            and kpi_windows_by_area.window_kind = denominator_sums.window_kind
-            and kpi_windows_by_area.window_end = denominator_sums.window_end
-            and kpi_windows_by_area.area_code = denominator_sums.area_code
     left join rate_ratio_populations
         on kpi_windows_by_area.kpi_id = rate_ratio_populations.kpi_id
 
