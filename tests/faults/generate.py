@@ -555,6 +555,40 @@ def _return_unknown_measure(landing: Path) -> list[int]:
     return _set_returns(landing, "files_meeting_standard", "measure", "officers_headcount", 2)
 
 
+# --- The roads, orders, stop and search and use of force extracts --------------------
+
+
+@fault("unknown_severity", "road_casualties", "unknown_code", False, "casualty_severity 4")
+def _unknown_severity(landing: Path) -> list[int]:
+    return _set_codes(landing, "road_casualties", "casualty_severity", "4", 3)
+
+
+@fault(
+    "unknown_search_ethnicity",
+    "stop_search",
+    "unknown_code",
+    False,
+    "officer-defined ethnicity outside data.police.uk's values",
+)
+def _unknown_search_ethnicity(landing: Path) -> list[int]:
+    return _set_codes(landing, "stop_search", "officer_defined_ethnicity", "Green", 3)
+
+
+@fault("dashcam_future_date", "dashcam_submissions", "future_date", False, "submitted 2026-01-15")
+def _dashcam_future_date(landing: Path) -> list[int]:
+    return _set_codes(landing, "dashcam_submissions", "submitted_date", "2026-01-15", 3)
+
+
+@fault("seizure_null_key", "vehicle_seizures", "null_key", False, "seizure_id empty")
+def _seizure_null_key(landing: Path) -> list[int]:
+    return _set_codes(landing, "vehicle_seizures", "seizure_id", "", 2)
+
+
+@fault("use_of_force_wrong_type", "use_of_force", "wrong_type", False, "incident_date 2025-02-30")
+def _use_of_force_wrong_type(landing: Path) -> list[int]:
+    return _set_codes(landing, "use_of_force", "incident_date", "2025-02-30", 2)
+
+
 def previous_delivery(clean: Path, out: Path, share: float = 0.01) -> None:
     """Yesterday's delivery: every extract without its newest `share` of rows (and the
     outcomes of the crimes dropped), so a state holding it sees the clean set as a new
