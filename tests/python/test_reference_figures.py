@@ -232,17 +232,21 @@ def test_in_development_kpis_are_listed_without_a_figure(query: Query, kpi_id: s
         ("in_development",)
     ]
     rows = query(
-        "select status, baseline_value, current_value, change_value, change_pct "
-        f"from marts.kpi_scorecard where kpi_id = '{kpi_id}'"
+        "select comparison_mode, status, baseline_value, current_value, change_value, "
+        f"change_pct from marts.kpi_scorecard where kpi_id = '{kpi_id}' order by 1"
     )
-    assert rows == [("in_development", None, None, None, None)]
+    # One row in every comparison mode, and never a figure in any of them.
+    assert rows == [
+        (mode, "in_development", None, None, None, None)
+        for mode in ("plan_baseline", "year_on_year", "year_to_date")
+    ]
 
 
 @pytest.mark.parametrize("kpi_id", ["dashcam_submissions", "dashcam_positive_outcome_rate"])
 def test_dashcam_current_window_is_the_12_months_to_july_2025(query: Query, kpi_id: str) -> None:
     rows = query(
         "select cast(current_start as varchar), cast(current_end as varchar) "
-        f"from marts.kpi_scorecard where kpi_id = '{kpi_id}'"
+        f"from marts.kpi_scorecard where kpi_id = '{kpi_id}' and comparison_mode = '{PLAN}'"
     )
     assert rows == [DASHCAM_CURRENT_WINDOW]
 
