@@ -589,6 +589,28 @@ def _use_of_force_wrong_type(landing: Path) -> list[int]:
     return _set_codes(landing, "use_of_force", "incident_date", "2025-02-30", 2)
 
 
+@fault(
+    "enforcement_unknown_neighbourhood",
+    "roads_enforcement",
+    "unknown_code",
+    False,
+    "neighbourhood ZZ99",
+)
+def _enforcement_unknown_neighbourhood(landing: Path) -> list[int]:
+    return _set_codes(landing, "roads_enforcement", "neighbourhood_code", "ZZ99", 3)
+
+
+@fault(
+    "order_outside_window",
+    "orders_and_civil_interventions",
+    "outside_window",
+    False,
+    "order dated before the window",
+)
+def _order_outside_window(landing: Path) -> list[int]:
+    return _set_codes(landing, "orders_and_civil_interventions", "order_date", "2021-09-20", 2)
+
+
 def previous_delivery(clean: Path, out: Path, share: float = 0.01) -> None:
     """Yesterday's delivery: every extract without its newest `share` of rows (and the
     outcomes of the crimes dropped), so a state holding it sees the clean set as a new

@@ -375,6 +375,8 @@ def test_fault_corpus_covers_the_brief() -> None:
         "negative_duration", "absurd_duration", "volume_collapse", "same_delivery",
     }  # fmt: skip
     assert required <= set(FAULTS)
+    # And every extract the gate checks has at least one fault of its own.
+    assert {fault.extract for fault in FAULTS.values()} == set(EXTRACTS)
 
 
 def test_generator_round_trips_the_clean_files(clean: Path) -> None:
