@@ -373,16 +373,6 @@ def _unknown_offence(landing: Path) -> list[int]:
     )
 
 
-@fault("unknown_outcome", "crime_outcomes", "unknown_code", False, "outcome code 23")
-def _unknown_outcome(landing: Path) -> list[int]:
-    return _set_codes(landing, "crime_outcomes", "outcome_code", "23", 4)
-
-
-@fault("unknown_neighbourhood", "incidents", "unknown_code", False, "neighbourhood ZZ99")
-def _unknown_neighbourhood(landing: Path) -> list[int]:
-    return _set_codes(landing, "incidents", "neighbourhood_code", "ZZ99", 4)
-
-
 @fault("unknown_flag", "crimes", "unknown_code", False, "firearm_flag 'yes'")
 def _unknown_flag(landing: Path) -> list[int]:
     return _set_codes(landing, "crimes", "firearm_flag", "yes", 3, crimes_without_outcomes(landing))
@@ -473,11 +463,6 @@ def _negative_duration(landing: Path) -> list[int]:
     return [line(i) for i in picked]
 
 
-@fault("orphan_outcomes", "crime_outcomes", "missing_reference", False, "outcomes of no crime")
-def _orphan_outcomes(landing: Path) -> list[int]:
-    return _set_codes(landing, "crime_outcomes", "crime_reference", "20/999999/99", 3)
-
-
 @fault(
     "outcome_before_crime",
     "crime_outcomes",
@@ -555,60 +540,63 @@ def _return_unknown_measure(landing: Path) -> list[int]:
     return _set_returns(landing, "files_meeting_standard", "measure", "officers_headcount", 2)
 
 
-# --- The roads, orders, stop and search and use of force extracts --------------------
+# --- One wrong value in a few rows, for any extract ------------------------------------
 
 
-@fault("unknown_severity", "road_casualties", "unknown_code", False, "casualty_severity 4")
-def _unknown_severity(landing: Path) -> list[int]:
-    return _set_codes(landing, "road_casualties", "casualty_severity", "4", 3)
+# Row-level faults that put one wrong value into a column of a few rows of an extract:
+# kind: (extract, column, value, rows, the rule that must catch them).
+VALUE_FAULTS: dict[str, tuple[str, str, str, int, str]] = {
+    "unknown_outcome": ("crime_outcomes", "outcome_code", "23", 4, "unknown_code"),
+    "unknown_neighbourhood": ("incidents", "neighbourhood_code", "ZZ99", 4, "unknown_code"),
+    "orphan_outcomes": (
+        "crime_outcomes",
+        "crime_reference",
+        "20/999999/99",
+        3,
+        "missing_reference",
+    ),
+    "unknown_severity": ("road_casualties", "casualty_severity", "4", 3, "unknown_code"),
+    "unknown_search_ethnicity": (
+        "stop_search",
+        "officer_defined_ethnicity",
+        "Green",
+        3,
+        "unknown_code",
+    ),
+    "dashcam_future_date": (
+        "dashcam_submissions",
+        "submitted_date",
+        "2026-01-15",
+        3,
+        "future_date",
+    ),
+    "seizure_null_key": ("vehicle_seizures", "seizure_id", "", 2, "null_key"),
+    "use_of_force_wrong_type": ("use_of_force", "incident_date", "2025-02-30", 2, "wrong_type"),
+    "enforcement_unknown_neighbourhood": (
+        "roads_enforcement",
+        "neighbourhood_code",
+        "ZZ99",
+        3,
+        "unknown_code",
+    ),
+    "order_outside_window": (
+        "orders_and_civil_interventions",
+        "order_date",
+        "2021-09-20",
+        2,
+        "outside_window",
+    ),
+}
 
 
-@fault(
-    "unknown_search_ethnicity",
-    "stop_search",
-    "unknown_code",
-    False,
-    "officer-defined ethnicity outside data.police.uk's values",
-)
-def _unknown_search_ethnicity(landing: Path) -> list[int]:
-    return _set_codes(landing, "stop_search", "officer_defined_ethnicity", "Green", 3)
+def _value_fault(extract: str, column: str, value: str, rows: int) -> Callable[[Path], list[int]]:
+    return lambda landing: _set_codes(landing, extract, column, value, rows)
 
 
-@fault("dashcam_future_date", "dashcam_submissions", "future_date", False, "submitted 2026-01-15")
-def _dashcam_future_date(landing: Path) -> list[int]:
-    return _set_codes(landing, "dashcam_submissions", "submitted_date", "2026-01-15", 3)
-
-
-@fault("seizure_null_key", "vehicle_seizures", "null_key", False, "seizure_id empty")
-def _seizure_null_key(landing: Path) -> list[int]:
-    return _set_codes(landing, "vehicle_seizures", "seizure_id", "", 2)
-
-
-@fault("use_of_force_wrong_type", "use_of_force", "wrong_type", False, "incident_date 2025-02-30")
-def _use_of_force_wrong_type(landing: Path) -> list[int]:
-    return _set_codes(landing, "use_of_force", "incident_date", "2025-02-30", 2)
-
-
-@fault(
-    "enforcement_unknown_neighbourhood",
-    "roads_enforcement",
-    "unknown_code",
-    False,
-    "neighbourhood ZZ99",
-)
-def _enforcement_unknown_neighbourhood(landing: Path) -> list[int]:
-    return _set_codes(landing, "roads_enforcement", "neighbourhood_code", "ZZ99", 3)
-
-
-@fault(
-    "order_outside_window",
-    "orders_and_civil_interventions",
-    "outside_window",
-    False,
-    "order dated before the window",
-)
-def _order_outside_window(landing: Path) -> list[int]:
-    return _set_codes(landing, "orders_and_civil_interventions", "order_date", "2021-09-20", 2)
+for _kind, (_extract, _column, _value, _rows, _rule) in VALUE_FAULTS.items():
+    fault(_kind, _extract, _rule, False, f"{_column} {_value!r} in {_rows} rows")(
+        _value_fault(_extract, _column, _value, _rows)
+    )
 
 
 def previous_delivery(clean: Path, out: Path, share: float = 0.01) -> None:
