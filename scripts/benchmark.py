@@ -85,8 +85,7 @@ def quality_gate(landing: Path, workdir: Path) -> tuple[float, float]:
 # Where each `dbt build` spent its time: dbt's own elapsed time (the rest of the wall
 # time is start-up and parsing) and node seconds per resource type (threads overlap).
 BUILD_PROFILES: list[dict[str, float]] = []
-PARTS = {
-    "dbt elapsed": "graph",
+NODE_KINDS = {
     "model": "models",
     "test": "data tests",
     "unit_test": "unit tests",
@@ -178,12 +177,19 @@ def main() -> None:
 
     build_median = repeat("dbt build", dbt_build, landing, args.runs)
     print(f"dbt build / DuckDB read ratio: {build_median / read_median:.1f}x")
-    parts = {key: statistics.median(p.get(key, 0.0) for p in BUILD_PROFILES) for key in PARTS}
+
+    def median_of(part: Callable[[dict[str, float]], float]) -> float:
+        return statistics.median(part(profile) for profile in BUILD_PROFILES)
+
     print(
         "  where it goes (medians): start-up and parsing "
-        f"{statistics.median(p['wall'] - p['dbt elapsed'] for p in BUILD_PROFILES):.1f} s, "
-        f"graph {parts['dbt elapsed']:.1f} s wall; node seconds (threads overlap): "
-        + ", ".join(f"{PARTS[key]} {parts[key]:.1f}" for key in PARTS if key != "dbt elapsed")
+        f"{median_of(lambda p: p['wall'] - p['dbt elapsed']):.1f} s, "
+        f"graph {median_of(lambda p: p['dbt elapsed']):.1f} s wall; "
+        "node seconds (threads overlap): "
+        + ", ".join(
+            f"{name} {median_of(lambda p, kind=kind: p.get(kind, 0.0)):.1f}"
+            for kind, name in NODE_KINDS.items()
+        )
     )
     run_median = repeat("dbt run (models only)", dbt_run, landing, args.runs)
     print(f"dbt run / DuckDB read ratio: {run_median / read_median:.1f}x")
