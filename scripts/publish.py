@@ -21,8 +21,9 @@ from pathlib import Path
 import duckdb
 
 TEMP_PREFIX = ".publishing-"
-# Build-only schemas that BI tools have no use for.
-BUILD_ONLY_SCHEMAS = ("test_failures",)
+# Build-only schemas: dbt's failing-row audit tables, and the staging views, which read
+# the build's extracts in place (a published view must not read a later delivery).
+BUILD_ONLY_SCHEMAS = ("test_failures", "staging")
 
 
 def previous_path(published: Path) -> Path:

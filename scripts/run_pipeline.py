@@ -82,7 +82,13 @@ def dbt_failures(target_dir: Path, build: Path) -> list[Problem]:
             rule=result["unique_id"].split(".")[2],
             count=result.get("failures"),
             message=result.get("message") or "",
-            examples=failing_rows(build, result.get("relation_name")),
+            # a failed model (e.g. a contract constraint) has no failing rows stored; its
+            # relation would be the previous build's table
+            examples=(
+                failing_rows(build, result.get("relation_name"))
+                if result["unique_id"].startswith("test.")
+                else []
+            ),
         )
         for result in results
         if result["status"] in FAILED

@@ -1,6 +1,8 @@
 -- Outcomes of recorded crimes in the order they were assigned. Only the latest
 -- outcome of a crime stands (is_current_outcome); earlier ones were superseded when
--- the crime was re-opened and given a new outcome.
+-- the crime was re-opened and given a new outcome. Outcomes of crimes that are not
+-- recorded crime (fct_crimes) are dropped; an unknown outcome code is kept, unclassified,
+-- for fct_crime_outcomes' relationships test to name.
 with
 
 outcomes as (
@@ -9,9 +11,9 @@ outcomes as (
 
 ),
 
-crimes as (
+recorded_crimes as (
 
-    select * from {{ ref('int_crimes_classified') }}
+    select * from {{ ref('fct_crimes') }}
 
 ),
 
@@ -25,8 +27,8 @@ outcomes_of_recorded_crimes as (
 
     select outcomes.*
     from outcomes
-    inner join crimes
-        on outcomes.crime_id = crimes.crime_id
+    inner join recorded_crimes
+        on outcomes.crime_id = recorded_crimes.crime_id
 
 ),
 
@@ -53,7 +55,7 @@ sequenced as (
         ) = 1 as is_current_outcome
 
     from outcomes_of_recorded_crimes
-    inner join outcome_codes
+    left join outcome_codes
         on outcomes_of_recorded_crimes.outcome_code = outcome_codes.outcome_code
 
 )

@@ -73,9 +73,9 @@ classified as (
         offences.is_gun_crime_offence and recorded_crimes.has_firearm as is_gun_crime
 
     from recorded_crimes
-    inner join offences
+    left join offences
         on recorded_crimes.offence_code = offences.offence_code
-    inner join neighbourhoods
+    left join neighbourhoods
         on recorded_crimes.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )

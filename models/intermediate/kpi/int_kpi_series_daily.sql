@@ -1,12 +1,12 @@
 {{ config(materialized='table') }}
 -- Each series counted and summed per day, for every LPA and for the force as a whole
--- (area_code FORCE). Calls have no LPA: they count force-wide only. Small: one row per
--- series, area and day with events.
+-- (area_code FORCE), from the neighbourhood counts. Calls have no LPA: they count
+-- force-wide only. Small: one row per series, area and day with events.
 with
 
-events as (
+neighbourhood_days as (
 
-    select * from {{ ref('int_kpi_series_events') }}
+    select * from {{ ref('int_kpi_series_daily_by_neighbourhood') }}
 
 ),
 
@@ -16,10 +16,10 @@ by_lpa as (
         series_id,
         lpa_code as area_code,
         event_date,
-        count(*) as event_count,
-        sum(event_value) as value_sum
+        sum(event_count) as event_count,
+        sum(value_sum) as value_sum
 
-    from events
+    from neighbourhood_days
     group by series_id, lpa_code, event_date
 
 ),

@@ -18,8 +18,9 @@
 --   stop search series   fct_stop_searches, on the local date of the search;
 --   use of force series  fct_uses_of_force, on the date force was used.
 -- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
--- A table: the daily aggregates, the medians and the neighbourhood breakdown all read it.
-{{ config(materialized='table') }}
+-- A view, never written out (25 million rows on the demo extracts): it is counted per
+-- day and neighbourhood once (int_kpi_series_daily_by_neighbourhood), and only medians
+-- read the events themselves (int_kpi_values, the median series alone).
 {%- set crime_series = {
     'recorded_crime': 'true',
     'domestic_abuse_crime': 'is_domestic_abuse',

@@ -35,7 +35,7 @@ final as (
         ) as response_seconds
 
     from incidents
-    inner join neighbourhoods
+    left join neighbourhoods
         on incidents.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )

@@ -15,9 +15,9 @@ catalogue as (
 
 ),
 
-series_events as (
+series_neighbourhood_days as (
 
-    select * from {{ ref('int_kpi_series_events') }}
+    select * from {{ ref('int_kpi_series_daily_by_neighbourhood') }}
 
 ),
 
@@ -57,20 +57,24 @@ counts as (
     select
         kpi_windows.kpi_id,
         kpi_windows.comparison_mode,
-        series_events.neighbourhood_code,
-        sum(case when kpi_windows.is_current then 0 else 1 end) as baseline_count,
-        sum(case when kpi_windows.is_current then 1 else 0 end) as current_count
+        series_neighbourhood_days.neighbourhood_code,
+        sum(
+            case when kpi_windows.is_current then 0 else series_neighbourhood_days.event_count end
+        ) as baseline_count,
+        sum(
+            case when kpi_windows.is_current then series_neighbourhood_days.event_count else 0 end
+        ) as current_count
 
     from kpi_windows
-    inner join series_events
+    inner join series_neighbourhood_days
         on
-            kpi_windows.numerator_series = series_events.series_id
-            and series_events.event_date
+            kpi_windows.numerator_series = series_neighbourhood_days.series_id
+            and series_neighbourhood_days.event_date
             between kpi_windows.window_start and kpi_windows.window_end
     group by
         kpi_windows.kpi_id,
         kpi_windows.comparison_mode,
-        series_events.neighbourhood_code
+        series_neighbourhood_days.neighbourhood_code
 
 ),
 

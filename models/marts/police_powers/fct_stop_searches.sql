@@ -56,7 +56,7 @@ final as (
         cast(stop_searches.item_found = 'firearm' as boolean) as is_firearm_found
 
     from stop_searches
-    inner join neighbourhoods
+    left join neighbourhoods
         on stop_searches.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )

@@ -40,7 +40,7 @@ final as (
         cast(uses_of_force.is_subject_injured as boolean) as is_subject_injured
 
     from uses_of_force
-    inner join neighbourhoods
+    left join neighbourhoods
         on uses_of_force.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )

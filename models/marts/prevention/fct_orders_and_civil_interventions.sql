@@ -27,7 +27,7 @@ final as (
         cast(orders.order_status in ('issued', 'granted') as boolean) as is_issued_or_granted
 
     from orders
-    inner join neighbourhoods
+    left join neighbourhoods
         on orders.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )

@@ -33,7 +33,7 @@ final as (
         ) as is_positive_outcome
 
     from submissions
-    inner join neighbourhoods
+    left join neighbourhoods
         on submissions.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )

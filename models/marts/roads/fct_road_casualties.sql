@@ -59,7 +59,7 @@ final as (
             as is_killed_or_seriously_injured
 
     from casualties
-    inner join districts
+    left join districts
         on casualties.local_authority_ons_district = districts.local_authority_ons_district
 
 )

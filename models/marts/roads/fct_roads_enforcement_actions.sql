@@ -55,7 +55,7 @@ final as (
         ) as is_drink_drug_driving_arrest
 
     from classified
-    inner join neighbourhoods
+    left join neighbourhoods
         on classified.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )

@@ -32,7 +32,7 @@ final as (
         ) as is_unlawful_use
 
     from seizures
-    inner join neighbourhoods
+    left join neighbourhoods
         on seizures.neighbourhood_code = neighbourhoods.neighbourhood_code
 
 )
