@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, generate_extracts
+from conftest import PROJECT_DIR, generate_extracts, run_dbt
 
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
@@ -118,6 +118,49 @@ def test_dbt_builds_elsewhere_and_publish_keeps_the_previous(deployed: Warehouse
     assert sha256(previous) == first
     assert not deployed.published.with_name("police.duckdb.wal").exists()
     assert deployed.total_crime() > 0
+
+
+def test_published_warehouse_reads_no_extract(deployed: Warehouse) -> None:
+    """The staging views read the build's extracts in place: a published view must never
+    read a later delivery, so the published copy has no staging schema and no view over a
+    file; dbt's failing-row tables stay behind too."""
+    with duckdb.connect(str(deployed.published), read_only=True) as con:
+        schemas = {row[0] for row in con.sql("select schema_name from duckdb_schemas()").fetchall()}
+        views_over_files = con.sql(
+            "select schema_name, view_name from duckdb_views() "
+            "where not internal and lower(sql) like '%read_csv%'"
+        ).fetchall()
+        (facts,) = con.sql(
+            "select count(*) from duckdb_tables() where schema_name = 'marts' "
+            "and table_name like 'fct_%'"
+        ).fetchone()
+    assert {"marts", "intermediate", "reference", "quality"} <= schemas
+    assert not schemas & {"staging", "test_failures"}
+    assert views_over_files == []
+    assert facts == 12
+
+
+def test_a_fact_rule_stops_dbt_without_the_gate(small_landing: Path, tmp_path: Path) -> None:
+    """Staging carries no data tests; a row the gate would have quarantined still cannot
+    reach a fact when dbt runs on the extracts directly: a call both answered and
+    abandoned breaks fct_calls' check constraint, and the build names it."""
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    calls = landing / "calls.csv"
+    header, first, rest = calls.read_text(encoding="utf-8").split("\n", 2)
+    call_id, channel, presented_at, answered_at, abandoned_at = first.split(",")
+    assert answered_at and not abandoned_at
+    calls.write_text(
+        "\n".join(
+            [header, ",".join([call_id, channel, presented_at, answered_at, answered_at]), rest]
+        ),
+        encoding="utf-8",
+    )
+    result = run_dbt(["build", "--select", "+fct_calls"], landing, tmp_path / "police.duckdb")
+    assert result.returncode == 1
+    assert "fct_calls" in result.stdout
+    assert "CHECK constraint failed" in result.stdout
+    assert "(answered_at IS NULL) != (abandoned_at IS NULL)" in result.stdout
 
 
 def test_same_delivery_again_stops_unless_rebuilding(deployed: Warehouse) -> None:
