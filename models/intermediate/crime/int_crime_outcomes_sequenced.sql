@@ -1,7 +1,8 @@
 -- Outcomes of recorded crimes in the order they were assigned. Only the latest
 -- outcome of a crime stands (is_current_outcome); earlier ones were superseded when
 -- the crime was re-opened and given a new outcome. Outcomes of crimes that are not
--- recorded crime (fct_crimes) are dropped; an unknown outcome code is kept, unclassified,
+-- recorded crime are dropped (read from the crimes extract, so that this runs beside
+-- fct_crimes rather than after it); an unknown outcome code is kept, unclassified,
 -- for fct_crime_outcomes' relationships test to name.
 with
 
@@ -11,9 +12,16 @@ outcomes as (
 
 ),
 
+crimes as (
+
+    select * from {{ ref('stg_police_records__crimes') }}
+
+),
+
 recorded_crimes as (
 
-    select * from {{ ref('fct_crimes') }}
+    select crime_id from crimes
+    where {{ is_recorded_crime('record_status') }}
 
 ),
 

@@ -24,7 +24,7 @@ neighbourhoods as (
 recorded_crimes as (
 
     select * from crimes
-    where record_status = 'recorded'
+    where {{ is_recorded_crime('record_status') }}
 
 ),
 

@@ -3,7 +3,7 @@
 -- catalogue says it has an LPA breakdown, per LPA; computed as the catalogue says: count
 -- or sum of the numerator series, its mean or median value, numerator / denominator x
 -- 100 (percent_of), or per 1,000 residents. Counts, sums and means come from the daily
--- aggregates; medians need the events themselves.
+-- aggregates; medians need the events themselves (int_kpi_series_median_events).
 -- Periodic returns (one event per return period, valued at its figure): latest (the
 -- figure of the latest return in the window), latest_percent_of (numerator / denominator
 -- x 100 at the numerator's latest return), period_sum (the returns in the window added
@@ -37,7 +37,7 @@ series_daily as (
 
 series_events as (
 
-    select * from {{ ref('int_kpi_series_events') }}
+    select * from {{ ref('int_kpi_series_median_events') }}
 
 ),
 
