@@ -19,8 +19,8 @@
 --   use of force series  fct_uses_of_force, on the date force was used.
 -- The KPI catalogue (seeds/kpi/kpi_catalogue.csv) names the series each KPI uses.
 -- A view, never written out (25 million rows on the demo extracts): it is counted per
--- day and neighbourhood once (int_kpi_series_daily_by_neighbourhood), and only medians
--- read the events themselves (int_kpi_values, the median series alone).
+-- day and neighbourhood once (int_kpi_series_daily_by_neighbourhood), and the median
+-- series alone keep their events (int_kpi_series_median_events).
 {%- set crime_series = {
     'recorded_crime': 'true',
     'domestic_abuse_crime': 'is_domestic_abuse',

@@ -35,7 +35,7 @@ series_daily as (
 
 ),
 
-series_events as (
+median_events as (
 
     select * from {{ ref('int_kpi_series_median_events') }}
 
@@ -148,35 +148,23 @@ numerators as (
 
 ),
 
-median_series as (
-
-    select distinct numerator_series as series_id
-    from kpi_windows_by_area
-    where calculation = 'median'
-
-),
-
 median_events_by_area as (
 
     select
-        series_events.series_id,
-        series_events.event_date,
-        series_events.lpa_code as area_code,
-        series_events.event_value
-    from series_events
-    inner join median_series
-        on series_events.series_id = median_series.series_id
+        series_id,
+        event_date,
+        lpa_code as area_code,
+        event_value
+    from median_events
 
     union all
 
     select
-        series_events.series_id,
-        series_events.event_date,
+        series_id,
+        event_date,
         'FORCE' as area_code,
-        series_events.event_value
-    from series_events
-    inner join median_series
-        on series_events.series_id = median_series.series_id
+        event_value
+    from median_events
 
 ),
 
