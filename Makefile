@@ -12,10 +12,7 @@ export DO_NOT_TRACK := 1
 export POLICE_LANDING_DIR ?= $(CURDIR)/data/landing
 export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
-
-EXTRACT_NAMES := crimes crime_outcomes calls incidents periodic_returns road_casualties \
-	roads_enforcement dashcam_submissions vehicle_seizures orders_and_civil_interventions \
-	stop_search use_of_force
+export POLICE_VALIDATED_DIR ?= $(CURDIR)/warehouse/gate/validated
 
 .PHONY: setup extracts run build rebuild test lint benchmark clean
 
@@ -29,19 +26,7 @@ $(VENV)/.installed: requirements.txt
 # Demo extracts are generated only when no extract is present: real extracts dropped
 # into data/landing are never overwritten, and a partial delivery stops the run.
 extracts: setup
-	@present=""; missing=""; \
-	for name in $(EXTRACT_NAMES); do \
-		if [ -f $(POLICE_LANDING_DIR)/$$name.csv ]; then present="$$present $$name"; \
-		else missing="$$missing $$name"; fi; \
-	done; \
-	if [ -z "$$present" ]; then \
-		$(BIN)/python scripts/generate_demo_extracts.py --out $(POLICE_LANDING_DIR); \
-	elif [ -n "$$missing" ]; then \
-		echo "$(POLICE_LANDING_DIR) has$$present but not$$missing (.csv): deliver every extract" >&2; \
-		exit 1; \
-	else \
-		echo "Extracts present in $(POLICE_LANDING_DIR)"; \
-	fi
+	$(BIN)/python scripts/generate_demo_extracts.py --out $(POLICE_LANDING_DIR) --unless-delivered
 
 # Quality gate, then dbt build into the build database; publish to
 # warehouse/police.duckdb only if the gate and every model and test passed (else an

@@ -1,24 +1,21 @@
-{#- Extract timestamps are local Europe/London wall-clock time with their UTC offset
-    (ISO 8601, e.g. 2025-03-30 02:00:05+01:00). The offset makes the repeated autumn
-    hour unambiguous; durations are taken between instants, never wall-clock times. -#}
+{#- Extract timestamps arrive as local Europe/London wall-clock time with their UTC
+    offset (ISO 8601, e.g. 2025-03-30 02:00:05+01:00); the gate checks the offset and
+    writes the instant it denotes (a timestamp with time zone) into the validated copy.
+    Durations are taken between instants, never wall-clock times; windows use the local
+    date. -#}
 
-{#- The instant a timestamp-with-offset text denotes. -#}
-{% macro offset_timestamp_to_instant(text_column) -%}
-    {{ return(adapter.dispatch('offset_timestamp_to_instant')(text_column)) }}
+{#- The local (Europe/London) calendar date of an instant, whatever the session time
+    zone. -#}
+{% macro local_date(instant) -%}
+    {{ return(adapter.dispatch('local_date')(instant)) }}
 {%- endmacro %}
 
-{% macro default__offset_timestamp_to_instant(text_column) -%}
-    cast({{ text_column }} as timestamp with time zone)
+{% macro default__local_date(instant) -%}
+    cast(timezone('Europe/London', {{ instant }}) as date)
 {%- endmacro %}
 
-{% macro spark__offset_timestamp_to_instant(text_column) -%}
-    to_timestamp({{ text_column }}, 'yyyy-MM-dd HH:mm:ssXXX')
-{%- endmacro %}
-
-{#- The local (Europe/London) calendar date of a timestamp-with-offset text: its wall-clock
-    date, whatever the session time zone. -#}
-{% macro offset_timestamp_local_date(text_column) -%}
-    cast(substr({{ text_column }}, 1, 10) as date)
+{% macro spark__local_date(instant) -%}
+    to_date(from_utc_timestamp({{ instant }}, 'Europe/London'))
 {%- endmacro %}
 
 {#- Whole seconds from one instant to another. -#}

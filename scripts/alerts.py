@@ -15,15 +15,37 @@ from pathlib import Path
 WEBHOOK_ENV = "POLICE_ALERT_WEBHOOK_URL"
 
 
+LEVELS = ("stop", "quarantine", "warning")
+
+
 @dataclass
 class Problem:
-    """One thing that is wrong: where (a file or a dbt node), which rule, how many rows."""
+    """One thing that is wrong: where (a file or a dbt node), which rule (on which
+    column), how many rows, and what it does to the run: `stop` (nothing is published),
+    `quarantine` (the rows are kept out, the rest is published) or `warning`."""
 
     where: str
     rule: str
+    level: str = "stop"
     count: int | None = None
     message: str = ""
+    column: str | None = None
     examples: list[dict[str, object]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"level {self.level!r} is not one of {LEVELS}")
+
+    @property
+    def stops(self) -> bool:
+        return self.level == "stop"
+
+    def line(self) -> str:
+        """One line for a summary: level, where, rule [column] (rows) message."""
+        tag = "STOP" if self.stops else self.level
+        count = "" if self.count is None else f" ({self.count:,} rows)"
+        column = f" [{self.column}]" if self.column else ""
+        return f"{tag} {self.where}: {self.rule}{column}{count} {self.message}"
 
 
 @dataclass
@@ -49,7 +71,8 @@ class Alert:
         ]
         for problem in self.problems:
             count = "" if problem.count is None else f" ({problem.count:,} rows)"
-            lines.append(f"  - {problem.where}: {problem.rule}{count}")
+            column = f" [{problem.column}]" if problem.column else ""
+            lines.append(f"  - {problem.where}: {problem.rule}{column}{count}")
             if problem.message:
                 lines.append(f"      {problem.message.splitlines()[0][:200]}")
             lines.extend(f"      e.g. {example}" for example in problem.examples[:3])

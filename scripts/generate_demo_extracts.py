@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from demo_extracts.pipeline import generate
+from quality.contracts import EXTRACT_NAMES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +37,26 @@ def main(argv: list[str] | None = None) -> int:
         help="volume factor for quick runs; figures are exact only at 1.0",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--unless-delivered",
+        action="store_true",
+        help="write nothing if the folder holds every extract; stop (exit 1) if it holds "
+        "some but not all: real extracts are never overwritten",
+    )
     args = parser.parse_args(argv)
+    if args.unless_delivered:
+        present = [n for n in EXTRACT_NAMES if (args.out / f"{n}.csv").exists()]
+        if len(present) == len(EXTRACT_NAMES):
+            print(f"Extracts present in {args.out}")
+            return 0
+        if present:
+            missing = sorted(set(EXTRACT_NAMES) - set(present))
+            print(
+                f"{args.out} has {', '.join(present)} but not {', '.join(missing)} (.csv): "
+                "deliver every extract",
+                file=sys.stderr,
+            )
+            return 1
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

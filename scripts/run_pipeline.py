@@ -7,15 +7,17 @@
    scratch).
 2. The extract quality gate (scripts/quality) checks every extract in POLICE_LANDING_DIR
    (default data/landing) and writes validated copies, quarantine.csv, gate_result.json
-   and GX Data Docs into POLICE_GATE_DIR/validated (default warehouse/gate/validated).
+   and GX Data Docs into POLICE_GATE_DIR/validated (default warehouse/gate/validated):
+   the validated copies are typed Parquet, `<extract>.parquet`.
    A stopped gate: an alert, exit 1, nothing built, the published warehouse untouched.
-3. `dbt build` reads the validated copies into the build database (POLICE_BUILD_PATH,
-   default warehouse/build/police.duckdb): every model, seed, data test and unit test.
+3. `dbt build` reads the validated copies (typed Parquet, POLICE_VALIDATED_DIR) and the
+   gate's quarantine and delivery log (dbt sources, built into schema `quality`) into
+   the build database (POLICE_BUILD_PATH, default warehouse/build/police.duckdb): every
+   model, seed, data test and unit test.
 4. If anything failed: an alert (stderr summary, JSON in POLICE_ALERTS_DIR, default
    warehouse/alerts/, webhook if POLICE_ALERT_WEBHOOK_URL is set), exit 1, and the
    published warehouse is untouched.
-5. Otherwise the gate's quarantine and delivery log become tables in schema `quality`,
-   the build is published atomically to POLICE_WAREHOUSE_PATH (default
+5. Otherwise the build is published atomically to POLICE_WAREHOUSE_PATH (default
    warehouse/police.duckdb), keeping the one it replaces in warehouse/previous/, and
    only then does the gate remember the deliveries as accepted (POLICE_GATE_DIR/state).
    Rows quarantined in a published run raise a notice (an alert that does not stop).
@@ -80,6 +82,7 @@ def dbt_failures(target_dir: Path, build: Path) -> list[Problem]:
         Problem(
             where=result["unique_id"],
             rule=result["unique_id"].split(".")[2],
+            level="stop",
             count=result.get("failures"),
             message=result.get("message") or "",
             # a failed model (e.g. a contract constraint) has no failing rows stored; its
@@ -114,66 +117,6 @@ def gate(published: Path, alerts_dir: Path, rebuild: bool) -> GateResult | None:
     return result
 
 
-def load_gate_tables(build: Path, result: GateResult) -> None:
-    """The gate's quarantine and delivery log as tables in schema quality, so the
-    warehouse says which delivery it was built from and which rows it left out."""
-    gated_at = result.settings["ran_at"]
-    deliveries = [
-        (name, r.file, r.status, r.rows_in, r.validated, r.quarantined, r.sha256, gated_at)
-        for name, r in result.extracts.items()
-    ]
-    with duckdb.connect(str(build)) as con:
-        con.execute("create schema if not exists quality")
-        con.execute(
-            """
-            create or replace table quality.extract_quarantine as
-            select extract, cast(line as bigint) as line, rule, "column", "row", all_rules,
-                cast(? as timestamp with time zone) as gated_at
-            from read_csv(?, header = true, all_varchar = true)
-            """,
-            [gated_at, result.quarantine_file],
-        )
-        con.execute(
-            """
-            create or replace table quality.extract_deliveries (
-                extract varchar, file varchar, status varchar, rows_in bigint,
-                rows_validated bigint, rows_quarantined bigint, sha256 varchar,
-                gated_at timestamp with time zone
-            )
-            """
-        )
-        con.executemany(
-            "insert into quality.extract_deliveries values (?, ?, ?, ?, ?, ?, ?, ?)", deliveries
-        )
-        for statement in QUALITY_COMMENTS:
-            con.execute(statement)
-
-
-QUALITY_COMMENTS = (
-    "comment on table quality.extract_quarantine is 'Rows of the delivered extracts that the "
-    "quality gate kept out of the warehouse: extract, source line (header = 1), the rule that "
-    "caught them and the original values.'",
-    "comment on column quality.extract_quarantine.extract is 'Extract (file name without .csv).'",
-    "comment on column quality.extract_quarantine.line is 'Line in the delivered file; the "
-    "header is line 1.'",
-    "comment on column quality.extract_quarantine.rule is 'First rule the row failed.'",
-    "comment on column quality.extract_quarantine.\"column\" is 'Column the rule looked at.'",
-    "comment on column quality.extract_quarantine.\"row\" is 'The row as delivered (JSON).'",
-    "comment on column quality.extract_quarantine.all_rules is 'Every rule the row failed.'",
-    "comment on column quality.extract_quarantine.gated_at is 'When the gate checked it.'",
-    "comment on table quality.extract_deliveries is 'The delivery this warehouse was built "
-    "from: per extract, rows delivered = rows validated + rows quarantined.'",
-    "comment on column quality.extract_deliveries.extract is 'Extract name.'",
-    "comment on column quality.extract_deliveries.file is 'Delivered file.'",
-    "comment on column quality.extract_deliveries.status is 'accepted by the gate.'",
-    "comment on column quality.extract_deliveries.rows_in is 'Data rows delivered.'",
-    "comment on column quality.extract_deliveries.rows_validated is 'Rows dbt built from.'",
-    "comment on column quality.extract_deliveries.rows_quarantined is 'Rows in quarantine.'",
-    "comment on column quality.extract_deliveries.sha256 is 'SHA-256 of the delivered file.'",
-    "comment on column quality.extract_deliveries.gated_at is 'When the gate checked it.'",
-)
-
-
 def run(dbt_args: list[str], rebuild: bool = False) -> int:
     build, published, alerts_dir = paths()
     removed = recover(build, published)
@@ -190,7 +133,7 @@ def run(dbt_args: list[str], rebuild: bool = False) -> int:
         os.environ,
         DO_NOT_TRACK="1",
         POLICE_BUILD_PATH=str(build),
-        POLICE_LANDING_DIR=gated.output_dir,
+        POLICE_VALIDATED_DIR=gated.output_dir,
     )
     dbt = Path(sys.executable).with_name("dbt")
     # --full-refresh: seeds are re-created, so a seed that gained a column (a new release
@@ -214,7 +157,6 @@ def run(dbt_args: list[str], rebuild: bool = False) -> int:
         )
         return 1
 
-    load_gate_tables(build, gated)
     kept = publish(build, published)
     print(f"Published {published}" + (f" (previous kept at {kept})" if kept else ""))
     if not gated.settings["rerun_of_latest_delivery"]:

@@ -1,78 +1,64 @@
-"""Row-level rules of an extract, built from its spec.
+"""Row-level rules of an extract, built from its contract, as set-based SQL.
 
-For each rule the gate derives, in DuckDB, one column of a compact "checks frame" (one
-row per loaded row, indexed by the row's source line) and one Great Expectations
-expectation on that column:
+Each rule is a `Check`: the Great Expectations expectation it is declared as (in set, not
+null, between, on a named check column, as GX Data Docs show it) and the SQL condition
+under which a row fails it. `evaluate` runs every check of an extract in one pass over
+the loaded rows in DuckDB and keeps only the failing rows, each with the checks it
+failed in suite order: memory does not grow with the extract, and the rows never reach
+Python.
 
-- code columns go to GX as themselves (categorical): not null, value in the code set;
-- dates and timestamps go as their (local) date, yyyymmdd: not in the future, in the window;
-- durations go as seconds: not negative (timestamps in order), not absurd;
-- rules GX has no column-level expectation for (a timestamp that parses, a UTC offset that
-  is Europe/London's, a key seen twice with different content, an exact repeat of a row,
-  a reference to a crime that is missing, exactly one of two columns filled) are computed
-  here and go to GX as a boolean column expected to be True.
-
-Only these typed columns reach pandas: hashing and scanning millions of Python strings in
-GX would take minutes (measured), while DuckDB reads and derives them in seconds.
+Suite order decides a row's reported rule (its first failing check): the key (filled,
+no conflicting copy, not an exact repeat), then column by column (filled, well formed
+or parses, UTC offset, code in its set, not in the future, month end, in the window),
+then minimums, measures, order pairs and durations, exactly-one-of, references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from .config import GateConfig
+from .contracts import Column, ExtractSpec, OrderPair, Reference
 from .load import ident, literal
-from .spec import Column, ExtractSpec
 
-MAX_UNKNOWN_CATEGORIES = 1000
-OTHER_UNKNOWN = "<other unknown value>"
 OFFSET_RE = r"[+-]\d{2}:\d{2}"
+SAMPLE = 20  # failing rows listed per check (GX partial lists; a stopping extract's rows)
 
 
 @dataclass(frozen=True)
 class Check:
-    """One rule on one column: GX `expectation` on `gx_column` of the checks frame."""
+    """One rule on one column: declared to GX as `expectation` on check column `name`;
+    a row fails it where the SQL `fails` is true."""
 
     rule: str
     column: str  # the extract's column(s) the rule is about
-    gx_column: str
+    name: str  # the check column GX declares the expectation on
     expectation: str  # "in_set" | "not_null" | "between"
     description: str
+    fails: str
     value_set: tuple[object, ...] | None = None
-    min_value: float | None = None
-    max_value: float | None = None
+    min_value: float | str | None = None
+    max_value: float | str | None = None
 
 
 @dataclass
 class CheckPlan:
-    sql: str  # select __line, <gx columns> ...
+    from_sql: str  # the loaded rows (alias b) with typed helpers and the joined lookups
     checks: list[Check] = field(default_factory=list)
-    # code column -> its most frequent values outside the code set, with their row counts
-    unknown_values: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def yyyymmdd(day: date) -> float:
-    return float(day.year * 10000 + day.month * 100 + day.day)
-
-
-def _present(col: str) -> str:
-    c = ident(col)
+def _present(col: str, alias: str = "") -> str:
+    c = f"{alias}{ident(col)}"
     return f"({c} is not null and {c} <> '')"
 
 
 def _empty(col: str) -> str:
     c = ident(col)
     return f"({c} is null or {c} = '')"
-
-
-def _boolean(expr: str) -> str:
-    return f"coalesce({expr}, false)"
 
 
 def _helpers(spec: ExtractSpec) -> list[str]:
@@ -107,15 +93,29 @@ def _helpers(spec: ExtractSpec) -> list[str]:
     return out
 
 
+def typed_columns(spec: ExtractSpec) -> str:
+    """The validated copy's columns: each extract column in its contract type (a date, an
+    instant for a timestamp with its offset, a double for a number, else text)."""
+    parts = []
+    for column in spec.columns:
+        c = ident(column.name)
+        if column.kind == "text" or column.parquet_type == "varchar":
+            parts.append(c)
+        else:
+            parts.append(f"cast({c} as {column.parquet_type}) as {c}")
+    return ", ".join(parts)
+
+
 def _instant(col: str) -> str:
     """Epoch seconds of the instant a local timestamp with its offset denotes."""
     return f"(epoch({ident('__l_' + col)}) - {ident('__o_' + col)} * 60)"
 
 
-def _london_offset_ok(col: str) -> str:
+def london_offset_ok(col: str) -> str:
     """The offset is the one Europe/London has at that instant (current UK rule): BST
     (+60) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
-    October, GMT (0) otherwise. Only March and October need the Sunday arithmetic."""
+    October, GMT (0) otherwise. Only local dates in March and October need the Sunday
+    arithmetic: every local time in April to September is BST, November to February GMT."""
     local, offset = ident("__l_" + col), ident("__o_" + col)
     utc = f"({local} - to_minutes({offset}))"
 
@@ -123,8 +123,11 @@ def _london_offset_ok(col: str) -> str:
         last = f"make_date(year({utc}), {month}, 31)"
         return f"(({last} - dayofweek({last})::integer)::timestamp + interval 1 hour)"
 
+    month = f"substr({ident(col)}, 6, 2)"  # the local month, from the text
     expected = (
-        f"(case when month({utc}) between 4 and 9 then 60 "
+        f"(case when {month} between '04' and '09' then 60 "
+        f"when {month} in ('11', '12', '01', '02') then 0 "
+        f"when month({utc}) between 4 and 9 then 60 "
         f"when month({utc}) = 3 then (case when {utc} >= {change(3)} then 60 else 0 end) "
         f"when month({utc}) = 10 then (case when {utc} < {change(10)} then 60 else 0 end) "
         f"else 0 end)"
@@ -132,8 +135,313 @@ def _london_offset_ok(col: str) -> str:
     return f"({local} is null or {offset} is null or {offset} = {expected})"
 
 
-def _date_number(expr: str) -> str:
-    return f"(year({expr}) * 10000 + month({expr}) * 100 + day({expr}))::double"
+def _date_literal(day: date) -> str:
+    return f"date '{day.isoformat()}'"
+
+
+class _Planner:
+    """Builds one extract's checks in suite order."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        spec: ExtractSpec,
+        view: str,
+        config: GateConfig,
+        codes: dict[str, tuple[str, ...]],
+        ref_tables: dict[int, str],
+    ) -> None:
+        self.con, self.spec, self.view, self.config = con, spec, view, config
+        self.codes, self.ref_tables = codes, ref_tables
+        self.plan = CheckPlan(from_sql="")
+        self.joins: list[str] = []
+
+    def add(self, check: Check) -> None:
+        self.plan.checks.append(
+            Check(**{**check.__dict__, "fails": f"coalesce({check.fails}, false)"})
+        )
+
+    def passes(self, rule: str, column: str, name: str, description: str, ok: str) -> None:
+        """A rule GX has no column expectation for: a boolean check column, True."""
+        self.add(Check(rule, column, name, "in_set", description, f"not ({ok})", (True,)))
+
+    def build(self) -> CheckPlan:
+        self.key_checks()
+        key = set(self.spec.key)
+        for column in self.spec.columns:
+            self.column_checks(column, column.name in key)
+            if column.kind in ("date", "timestamp"):
+                self.date_checks(column)
+        for column in self.spec.columns:
+            if column.min_value is not None:
+                n = ident("__n_" + column.name)
+                self.add(
+                    Check(
+                        "below_minimum",
+                        column.name,
+                        f"{column.name}__number",
+                        "between",
+                        f"{column.name} is at least {column.min_value:g}",
+                        f"{n} < {column.min_value}",
+                        min_value=column.min_value,
+                    )
+                )
+        if self.spec.measures is not None:
+            self.measure_checks()
+        for pair in self.spec.order_pairs:
+            self.order_checks(pair)
+        for group in self.spec.exactly_one_of:
+            filled = " + ".join(f"{_present(c)}::integer" for c in group)
+            self.passes(
+                "exactly_one_of",
+                "|".join(group),
+                "exactly_one_of__" + "__".join(group),
+                f"exactly one of {', '.join(group)} is filled",
+                f"({filled}) = 1",
+            )
+        for i, ref in enumerate(self.spec.references):
+            self.reference_checks(i, ref)
+        helpers = ", ".join(["*", *_helpers(self.spec)])
+        self.plan.from_sql = f"(select {helpers} from {self.view}) b {' '.join(self.joins)}"
+        return self.plan
+
+    def key_checks(self) -> None:
+        for col in self.spec.key:
+            self.passes("null_key", col, f"{col}__present", f"{col} (key) is filled", _present(col))
+        table = _duplicates(self.con, self.spec, self.view)
+        self.joins.append(f"left join {table} dup on dup.__dup_line = b.__line")
+        key_name = ", ".join(self.spec.key)
+        self.passes(
+            "duplicate_key",
+            key_name,
+            "key__no_conflicting_copy",
+            f"no other row has the key ({key_name}) with different values",
+            "dup.__dup_line is null or not dup.__dup_conflict",
+        )
+        self.passes(
+            "duplicate_row",
+            "*",
+            "row__not_a_repeat",
+            "the row is not an exact repeat of an earlier row",
+            "dup.__dup_line is null or not dup.__dup_repeat",
+        )
+
+    def column_checks(self, column: Column, in_key: bool) -> None:
+        name = column.name
+        if column.required and not in_key:
+            if column.kind == "code":
+                self.add(
+                    Check(
+                        "missing_value",
+                        name,
+                        name,
+                        "not_null",
+                        f"{name} is filled",
+                        f"not {_present(name)}",
+                    )
+                )
+            else:
+                self.passes(
+                    "missing_value", name, f"{name}__present", f"{name} is filled", _present(name)
+                )
+        if column.kind == "id" and column.pattern:
+            rule = "malformed_key" if in_key else "malformed_value"
+            self.passes(
+                rule,
+                name,
+                f"{name}__well_formed",
+                f"{name} matches {column.pattern}",
+                f"{_empty(name)} or regexp_full_match({ident(name)}, {literal(column.pattern)})",
+            )
+        elif column.kind in ("date", "timestamp", "number"):
+            prefixes = {"date": ["__d_"], "timestamp": ["__l_", "__o_"], "number": ["__n_"]}
+            parsed = " and ".join(f"{ident(p + name)} is not null" for p in prefixes[column.kind])
+            shape = {
+                "date": "YYYY-MM-DD",
+                "timestamp": "YYYY-MM-DD HH:MM:SS+HH:MM",
+                "number": "a number",
+            }[column.kind]
+            self.passes(
+                "wrong_type",
+                name,
+                f"{name}__parses",
+                f"{name} is empty or a valid {shape}",
+                f"{_empty(name)} or ({parsed})",
+            )
+            if column.kind == "timestamp":
+                self.passes(
+                    "wrong_utc_offset",
+                    name,
+                    f"{name}__london_offset",
+                    f"{name} has Europe/London's UTC offset at that time",
+                    london_offset_ok(name),
+                )
+        elif column.kind == "code":
+            self.code_check(column)
+
+    def code_check(self, column: Column) -> None:
+        codes = self.codes[column.name]
+        listed = ", ".join(literal(v) for v in codes)
+        outside = f"{_present(column.name)} and {ident(column.name)} not in ({listed})"
+        self.add(
+            Check(
+                "unknown_code",
+                column.name,
+                column.name,
+                "in_set",
+                f"{column.name} is one of {len(codes)} codes",
+                outside,
+                value_set=tuple(codes),
+            )
+        )
+
+    def date_checks(self, column: Column) -> None:
+        helper = ident(("__d_" if column.kind == "date" else "__l_") + column.name)
+        day = f"cast({helper} as date)"
+        what = "date" if column.kind == "date" else "local date"
+        today, start, end = (
+            self.config.effective_today,
+            self.config.window_start,
+            self.config.window_end,
+        )
+        name = f"{column.name}__date"
+        self.add(
+            Check(
+                "future_date",
+                column.name,
+                name,
+                "between",
+                f"{column.name} ({what}) is not after today, {today}",
+                f"{day} > {_date_literal(today)}",
+                max_value=today.isoformat(),
+            )
+        )
+        if column.month_end:
+            self.passes(
+                "not_month_end",
+                column.name,
+                f"{column.name}__month_end",
+                f"{column.name} is the last day of a month",
+                f"{helper} is null or day({helper} + interval 1 day) = 1",
+            )
+        if column.in_window:
+            self.add(
+                Check(
+                    "outside_window",
+                    column.name,
+                    name,
+                    "between",
+                    f"{column.name} ({what}) is in the declared window {start} to {end}",
+                    f"{day} < {_date_literal(start)} or {day} > {_date_literal(end)}",
+                    min_value=start.isoformat(),
+                    max_value=end.isoformat(),
+                )
+            )
+
+    def measure_checks(self) -> None:
+        m = self.spec.measures
+        assert m is not None
+        table = _measures_table(self.con, self.spec, self.config.seeds_dir)
+        first, second = (ident(c) for c in m.id_columns)
+        self.joins.append(
+            f"left join {table} msr on msr.__msr_id = b.{first} and msr.__msr_measure = b.{second}"
+        )
+        self.passes(
+            "unknown_measure",
+            "|".join(m.id_columns),
+            f"{m.id_columns[1]}__of_{m.id_columns[0]}",
+            f"({', '.join(m.id_columns)}) is a pair of {m.seed}",
+            f"{_empty(m.id_columns[0])} or {_empty(m.id_columns[1])} or msr.__msr_id is not null",
+        )
+        groups = ", ".join(f"{ident(c)} as {ident('__whole_' + c)}" for c in m.group_columns)
+        on = " and ".join(f"whole.{ident('__whole_' + c)} = b.{ident(c)}" for c in m.group_columns)
+        self.joins.append(
+            f"left join (select {groups}, {second} as __whole_measure, "
+            f"max(try_cast({ident(m.value)} as double)) as __whole_value from {self.view} "
+            f"group by all) whole on {on} and whole.__whole_measure = msr.__msr_bound"
+        )
+        n = ident("__n_" + m.value)
+        self.passes(
+            "above_bound",
+            m.value,
+            f"{m.value}__not_above_its_whole",
+            f"{m.value} is not above the value of the measure {m.seed} names in "
+            f"{m.bound_column}, same {', '.join(m.group_columns)}",
+            f"whole.__whole_value is null or {n} is null or {n} <= whole.__whole_value",
+        )
+
+    def order_checks(self, pair: OrderPair) -> None:
+        seconds = f"({_instant(pair.end)} - {_instant(pair.start)})"
+        self.add(
+            Check(
+                "timestamp_order",
+                pair.end,
+                pair.name,
+                "between",
+                f"{pair.end} is not before {pair.start} ({pair.name} >= 0)",
+                f"{seconds} < 0",
+                min_value=0,
+            )
+        )
+        if pair.max_seconds is not None:
+            self.add(
+                Check(
+                    "absurd_duration",
+                    pair.end,
+                    pair.name,
+                    "between",
+                    f"{pair.name} is at most {pair.max_seconds:,} s",
+                    f"{seconds} > {pair.max_seconds}",
+                    max_value=pair.max_seconds,
+                )
+            )
+        for value, limit in pair.max_seconds_by.items():
+            by = ident(str(pair.by_column))
+            self.add(
+                Check(
+                    "absurd_duration",
+                    pair.end,
+                    f"{pair.name}__{pair.by_column}_{value}",
+                    "between",
+                    f"{pair.name} is at most {limit:,} s when {pair.by_column} is {value}",
+                    f"b.{by} = {literal(value)} and {seconds} > {limit}",
+                    max_value=limit,
+                )
+            )
+
+    def reference_checks(self, i: int, ref: Reference) -> None:
+        keys = self.ref_tables.get(i)
+        if keys is None:
+            return
+        alias = f"ref{i}"
+        self.joins.append(f"left join {keys} {alias} on {alias}.__ref_key = b.{ident(ref.column)}")
+        self.passes(
+            "missing_reference",
+            ref.column,
+            f"{ref.column}__in_{ref.extract}",
+            f"{ref.column} is a {ref.key} in {ref.extract}",
+            f"{_empty(ref.column)} or {alias}.__ref_key is not null",
+        )
+        self.passes(
+            "quarantined_reference",
+            ref.column,
+            f"{ref.column}__{ref.extract}_accepted",
+            f"the {ref.extract} row of {ref.column} passed the gate",
+            f"{alias}.__ref_key is null or {alias}.__ref_accepted",
+        )
+        if ref.not_before:
+            mine, theirs = ref.not_before
+            self.add(
+                Check(
+                    "date_order",
+                    mine,
+                    f"{mine}__days_after_{ref.extract}_{theirs}",
+                    "between",
+                    f"{mine} is not before the {ref.extract} {theirs}",
+                    f"b.{ident('__d_' + mine)} < {alias}.__ref_date",
+                    min_value=0,
+                )
+            )
 
 
 def plan_checks(
@@ -144,400 +452,89 @@ def plan_checks(
     codes: dict[str, tuple[str, ...]],
     ref_tables: dict[int, str],
 ) -> CheckPlan:
-    """The checks frame query and its checks. `codes`: each code column's set;
-    `ref_tables`: index of a spec reference -> DuckDB table of the referenced extract's
-    keys (__ref_key, __ref_accepted, __ref_date); references without one are skipped."""
-    plan = CheckPlan(sql="")
-    select: list[str] = ["b.__line"]
-    joins: list[str] = []
-    key = set(spec.key)
-    today, start, end = config.effective_today, config.window_start, config.window_end
+    """The checks of one extract. `codes`: each code column's set; `ref_tables`: index of
+    a spec reference -> DuckDB table of the referenced extract's keys (__ref_key,
+    __ref_accepted, __ref_date); references without one are skipped."""
+    return _Planner(con, spec, view, config, codes, ref_tables).build()
 
-    def add(expr: str, check: Check) -> None:
-        select.append(f"{expr} as {ident(check.gx_column)}")
-        plan.checks.append(check)
 
-    # Key: present, well formed, duplicates.
-    for col in spec.key:
-        add(
-            _boolean(_present(col)),
-            Check(
-                "null_key",
-                col,
-                f"{col}__present",
-                "in_set",
-                f"{col} (key) is filled",
-                value_set=(True,),
-            ),
-        )
-    dup_table = _duplicates(con, spec, view)
-    joins.append(f"left join {dup_table} dup on dup.__dup_line = b.__line")
-    key_name = ", ".join(spec.key)
-    add(
-        "dup.__dup_line is null or not dup.__dup_conflict",
-        Check(
-            "duplicate_key",
-            key_name,
-            "key__no_conflicting_copy",
-            "in_set",
-            f"no other row has the key ({key_name}) with different values",
-            value_set=(True,),
-        ),
+@dataclass
+class Evaluation:
+    """Where the extract's rows failed: table `fails` (__line, ids: the failing checks'
+    indexes into the plan, in suite order, 1-based), counts per check index."""
+
+    fails: str
+    counts: dict[int, int]
+    failing_rows: int
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, plan: CheckPlan) -> Evaluation:
+    """Run every check in one pass; only failing rows are written (to table fails__x)."""
+    table = ident(f"fails__{spec.name}")
+    if not plan.checks:
+        con.execute(f"create or replace table {table} (__line bigint, ids integer[])")
+        return Evaluation(table, {}, 0)
+    # Each check once per row, in one projection (DuckDB shares the expressions the
+    # checks have in common there); then only the failing rows are kept.
+    flags = ", ".join(f"{c.fails} as __c{i}" for i, c in enumerate(plan.checks, 1))
+    ids = ", ".join(f"case when __c{i} then {i} end" for i in range(1, len(plan.checks) + 1))
+    any_fails = " or ".join(f"__c{i}" for i in range(1, len(plan.checks) + 1))
+    con.execute(
+        f"""
+        create or replace table {table} as
+        select __line, list_filter([{ids}], x -> x is not null) as ids
+        from (select b.__line, {flags} from {plan.from_sql})
+        where {any_fails}
+        """
     )
-    add(
-        "dup.__dup_line is null or not dup.__dup_repeat",
-        Check(
-            "duplicate_row",
-            "*",
-            "row__not_a_repeat",
-            "in_set",
-            "the row is not an exact repeat of an earlier row",
-            value_set=(True,),
-        ),
+    counts = dict(
+        con.execute(
+            f"select id, count(*) from (select unnest(ids) as id from {table}) group by id"
+        ).fetchall()
     )
-
-    for column in spec.columns:
-        _column_checks(con, spec, view, column, column.name in key, codes, add, plan)
-        if column.kind in ("date", "timestamp"):
-            helper = "__d_" if column.kind == "date" else "__l_"
-            number = _date_number(ident(helper + column.name))
-            name = f"{column.name}__yyyymmdd"
-            select.append(f"{number} as {ident(name)}")
-            what = "date" if column.kind == "date" else "local date"
-            plan.checks.append(
-                Check(
-                    "future_date",
-                    column.name,
-                    name,
-                    "between",
-                    f"{column.name} ({what}) is not after today, {today}",
-                    max_value=yyyymmdd(today),
-                )
-            )
-            if column.month_end:
-                helper_date = ident("__d_" + column.name)
-                add(
-                    _boolean(f"{helper_date} is null or day({helper_date} + interval 1 day) = 1"),
-                    Check(
-                        "not_month_end",
-                        column.name,
-                        f"{column.name}__month_end",
-                        "in_set",
-                        f"{column.name} is the last day of a month",
-                        value_set=(True,),
-                    ),
-                )
-            if column.in_window:
-                plan.checks.append(
-                    Check(
-                        "outside_window",
-                        column.name,
-                        name,
-                        "between",
-                        f"{column.name} ({what}) is in the declared window {start} to {end}",
-                        min_value=yyyymmdd(start),
-                        max_value=yyyymmdd(end),
-                    )
-                )
-
-    for column in spec.columns:
-        if column.min_value is not None:
-            plan.checks.append(
-                Check(
-                    "below_minimum",
-                    column.name,
-                    f"{column.name}__number",
-                    "between",
-                    f"{column.name} is at least {column.min_value:g}",
-                    min_value=column.min_value,
-                )
-            )
-            select.append(f"{ident('__n_' + column.name)} as {ident(column.name + '__number')}")
-
-    if spec.measures is not None:
-        table = _measures_table(con, spec, config)
-        m = spec.measures
-        first, second = (ident(c) for c in m.id_columns)
-        joins.append(
-            f"left join {table} msr on msr.__msr_id = b.{first} and msr.__msr_measure = b.{second}"
-        )
-        add(
-            _boolean(
-                f"{_empty(m.id_columns[0])} or {_empty(m.id_columns[1])} "
-                "or msr.__msr_id is not null"
-            ),
-            Check(
-                "unknown_measure",
-                "|".join(m.id_columns),
-                f"{m.id_columns[1]}__of_{m.id_columns[0]}",
-                "in_set",
-                f"({', '.join(m.id_columns)}) is a pair of {m.file}",
-                value_set=(True,),
-            ),
-        )
-        groups = ", ".join(f"{ident(c)} as {ident('__whole_' + c)}" for c in m.group_columns)
-        on = " and ".join(f"whole.{ident('__whole_' + c)} = b.{ident(c)}" for c in m.group_columns)
-        joins.append(
-            f"left join (select {groups}, {second} as __whole_measure, "
-            f"max(try_cast({ident(m.value)} as double)) as __whole_value from {view} "
-            f"group by all) whole on {on} and whole.__whole_measure = msr.__msr_bound"
-        )
-        add(
-            _boolean(
-                f"whole.__whole_value is null or {ident('__n_' + m.value)} is null "
-                f"or {ident('__n_' + m.value)} <= whole.__whole_value"
-            ),
-            Check(
-                "above_bound",
-                m.value,
-                f"{m.value}__not_above_its_whole",
-                "in_set",
-                f"{m.value} is not above the value of the measure {m.file} names in "
-                f"{m.bound_column}, same {', '.join(m.group_columns)}",
-                value_set=(True,),
-            ),
-        )
-
-    for pair in spec.order_pairs:
-        seconds = f"({_instant(pair.end)} - {_instant(pair.start)})::double"
-        select.append(f"{seconds} as {ident(pair.name)}")
-        plan.checks.append(
-            Check(
-                "timestamp_order",
-                pair.end,
-                pair.name,
-                "between",
-                f"{pair.end} is not before {pair.start} ({pair.name} >= 0)",
-                min_value=0,
-            )
-        )
-        if pair.max_seconds is not None:
-            plan.checks.append(
-                Check(
-                    "absurd_duration",
-                    pair.end,
-                    pair.name,
-                    "between",
-                    f"{pair.name} is at most {pair.max_seconds:,} s",
-                    max_value=pair.max_seconds,
-                )
-            )
-        for value, limit in pair.max_seconds_by.items():
-            assert pair.by_column is not None
-            name = f"{pair.name}__{pair.by_column}_{value}"
-            select.append(
-                f"case when b.{ident(pair.by_column)} = {literal(value)} then {seconds} end "
-                f"as {ident(name)}"
-            )
-            plan.checks.append(
-                Check(
-                    "absurd_duration",
-                    pair.end,
-                    name,
-                    "between",
-                    f"{pair.name} is at most {limit:,} s when {pair.by_column} is {value}",
-                    max_value=limit,
-                )
-            )
-
-    for group in spec.exactly_one_of:
-        filled = " + ".join(f"{_present(c)}::integer" for c in group)
-        add(
-            _boolean(f"({filled}) = 1"),
-            Check(
-                "exactly_one_of",
-                "|".join(group),
-                "exactly_one_of__" + "__".join(group),
-                "in_set",
-                f"exactly one of {', '.join(group)} is filled",
-                value_set=(True,),
-            ),
-        )
-
-    for i, ref in enumerate(spec.references):
-        keys = ref_tables.get(i)
-        if keys is None:
-            continue
-        alias = f"ref{i}"
-        joins.append(f"left join {keys} {alias} on {alias}.__ref_key = b.{ident(ref.column)}")
-        add(
-            _boolean(f"{_empty(ref.column)} or {alias}.__ref_key is not null"),
-            Check(
-                "missing_reference",
-                ref.column,
-                f"{ref.column}__in_{ref.extract}",
-                "in_set",
-                f"{ref.column} is a {ref.key} in {ref.extract}",
-                value_set=(True,),
-            ),
-        )
-        add(
-            _boolean(f"{alias}.__ref_key is null or {alias}.__ref_accepted"),
-            Check(
-                "quarantined_reference",
-                ref.column,
-                f"{ref.column}__{ref.extract}_accepted",
-                "in_set",
-                f"the {ref.extract} row of {ref.column} passed the gate",
-                value_set=(True,),
-            ),
-        )
-        if ref.not_before:
-            mine, theirs = ref.not_before
-            name = f"{mine}__days_after_{ref.extract}_{theirs}"
-            select.append(
-                f"date_diff('day', {alias}.__ref_date, b.{ident('__d_' + mine)})::double "
-                f"as {ident(name)}"
-            )
-            plan.checks.append(
-                Check(
-                    "date_order",
-                    mine,
-                    name,
-                    "between",
-                    f"{mine} is not before the {ref.extract} {theirs}",
-                    min_value=0,
-                )
-            )
-
-    helpers = ", ".join(["*", *_helpers(spec)])
-    plan.sql = (
-        f"with b as (select {helpers} from {view}) "
-        f"select {', '.join(select)} from b {' '.join(joins)}"
-    )
-    return plan
+    rows = con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
+    return Evaluation(table, {int(k): int(v) for k, v in counts.items()}, int(rows))
 
 
-def _column_checks(
-    con: duckdb.DuckDBPyConnection,
-    spec: ExtractSpec,
-    view: str,
-    column: Column,
-    in_key: bool,
-    codes: dict[str, tuple[str, ...]],
-    add: Callable[[str, Check], None],
-    plan: CheckPlan,
-) -> None:
-    name = column.name
-    if column.required and not in_key and column.kind != "code":
-        add(
-            _boolean(_present(name)),
-            Check(
-                "missing_value",
-                name,
-                f"{name}__present",
-                "in_set",
-                f"{name} is filled",
-                value_set=(True,),
-            ),
-        )
-    if column.kind == "id" and column.pattern:
-        rule = "malformed_key" if in_key else "malformed_value"
-        add(
-            _boolean(
-                f"{_empty(name)} or regexp_full_match({ident(name)}, {literal(column.pattern)})"
-            ),
-            Check(
-                rule,
-                name,
-                f"{name}__well_formed",
-                "in_set",
-                f"{name} matches {column.pattern}",
-                value_set=(True,),
-            ),
-        )
-    elif column.kind in ("date", "timestamp", "number"):
-        prefixes = {"date": ["__d_"], "timestamp": ["__l_", "__o_"], "number": ["__n_"]}[
-            column.kind
-        ]
-        parsed = " and ".join(f"{ident(p + name)} is not null" for p in prefixes)
-        shape = {
-            "date": "YYYY-MM-DD",
-            "timestamp": "YYYY-MM-DD HH:MM:SS+HH:MM",
-            "number": "a number",
-        }[column.kind]
-        add(
-            _boolean(f"{_empty(name)} or ({parsed})"),
-            Check(
-                "wrong_type",
-                name,
-                f"{name}__parses",
-                "in_set",
-                f"{name} is empty or a valid {shape}",
-                value_set=(True,),
-            ),
-        )
-        if column.kind == "timestamp":
-            add(
-                _boolean(_london_offset_ok(name)),
-                Check(
-                    "wrong_utc_offset",
-                    name,
-                    f"{name}__london_offset",
-                    "in_set",
-                    f"{name} has Europe/London's UTC offset at that time",
-                    value_set=(True,),
-                ),
-            )
-    elif column.kind == "code":
-        add(*_code_column(con, spec, view, column, in_key, codes[name], plan))
-
-
-def _code_column(
-    con: duckdb.DuckDBPyConnection,
-    spec: ExtractSpec,
-    view: str,
-    column: Column,
-    in_key: bool,
-    code_set: tuple[str, ...],
-    plan: CheckPlan,
-) -> tuple[str, Check]:
-    """The code column as a categorical (a DuckDB ENUM of the codes and of up to
-    MAX_UNKNOWN_CATEGORIES unknown values present; further unknown values become one
-    category). Adds the not-null check for required columns; returns the in-set check."""
-    c = ident(column.name)
-    counts = con.execute(
-        f"select {c}, count(*) from {view} where {c} is not null and {c} <> '' group by all"
+def unknown_values(
+    con: duckdb.DuckDBPyConnection, view: str, check: Check, limit: int = 5
+) -> list[tuple[str, int]]:
+    """The most frequent values outside a code column's set, with their row counts (for
+    an unknown_code check that failed)."""
+    rows = con.execute(
+        f"select {ident(check.column)}, count(*) from {view} where {check.fails} "
+        f"group by all order by 2 desc, 1 limit {limit}"
     ).fetchall()
-    unknown = [v for v, _ in counts if v not in set(code_set)]
-    plan.unknown_values[column.name] = sorted(
-        ((v, n) for v, n in counts if v not in set(code_set)), key=lambda vn: -vn[1]
-    )[:5]
-    categories = list(dict.fromkeys([*code_set, *unknown[:MAX_UNKNOWN_CATEGORIES]]))
-    if len(unknown) > MAX_UNKNOWN_CATEGORIES:
-        categories.append(OTHER_UNKNOWN)
-    enum = ident(f"enum__{spec.name}__{column.name}")
-    con.execute(f"drop type if exists {enum}")
-    con.execute(f"create type {enum} as enum ({', '.join(literal(v) for v in categories)})")
-    fallback = literal(OTHER_UNKNOWN) if len(unknown) > MAX_UNKNOWN_CATEGORIES else "null"
-    expr = (
-        f"case when {_empty(column.name)} then null "
-        f"else coalesce(try_cast({c} as {enum}), {fallback}) end"
-    )
-    if column.required and not in_key:
-        plan.checks.append(
-            Check("missing_value", column.name, column.name, "not_null", f"{column.name} is filled")
-        )
-    return expr, Check(
-        "unknown_code",
-        column.name,
-        column.name,
-        "in_set",
-        f"{column.name} is one of {len(code_set)} codes",
-        value_set=tuple(code_set),
-    )
+    return [(str(v), int(n)) for v, n in rows]
 
 
-def _measures_table(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, config: GateConfig) -> str:
+def samples(
+    con: duckdb.DuckDBPyConnection, evaluation: Evaluation, limit: int = SAMPLE
+) -> dict[int, list[int]]:
+    """The first `limit` failing lines of each check (by check index)."""
+    rows = con.execute(
+        f"""
+        select id, list(__line order by __line) from (
+            select id, __line, row_number() over (partition by id order by __line) as n
+            from (select unnest(ids) as id, __line from {evaluation.fails})
+        ) where n <= {limit} group by id
+        """
+    ).fetchall()
+    return {int(i): [int(n) for n in lines] for i, lines in rows}
+
+
+def _measures_table(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, seeds_dir: Path) -> str:
     """The seed's (id, measure, bounding measure) rows as a DuckDB table."""
     assert spec.measures is not None
     table = ident(f"measures__{spec.name}")
-    rows = spec.measures.load(config.seeds_dir)
-    frame = pd.DataFrame(rows, columns=["__msr_id", "__msr_measure", "__msr_bound"])
-    frame["__msr_bound"] = frame["__msr_bound"].replace("", None)
-    con.register("__measures_frame", frame)
-    con.execute(f"create or replace table {table} as select * from __measures_frame")
-    con.unregister("__measures_frame")
+    rows = spec.measures.load(seeds_dir)
+    con.execute(
+        f"create or replace table {table} "
+        "(__msr_id varchar, __msr_measure varchar, __msr_bound varchar)"
+    )
+    con.executemany(
+        f"insert into {table} values (?, ?, ?)", [(a, b, c or None) for a, b, c in rows]
+    )
     return table
 
 
@@ -567,24 +564,3 @@ def _duplicates(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, view: str) ->
         """
     )
     return table
-
-
-def failing_rows(frame: pd.DataFrame, checks: list[Check]) -> np.ndarray:
-    """Rows of the checks frame failing any check, by the expectations' own semantics
-    (in-set and between ignore missing values). Only a pre-screen: it tells the gate
-    whether an extract will stop on the threshold before GX lists the rows."""
-    failing = np.zeros(len(frame), dtype=bool)
-    for check in checks:
-        values = frame[check.gx_column]
-        if check.expectation == "not_null":
-            failing |= values.isna().to_numpy()
-        elif check.expectation == "in_set":
-            failing |= (values.notna() & ~values.isin(list(check.value_set or ()))).to_numpy()
-        else:
-            number = values.to_numpy(dtype=float, na_value=np.nan)
-            with np.errstate(invalid="ignore"):
-                if check.min_value is not None:
-                    failing |= number < check.min_value
-                if check.max_value is not None:
-                    failing |= number > check.max_value
-    return failing

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
-from .spec import DEFAULT_SEEDS_DIR
+from .contracts import DEFAULT_SEEDS_DIR
 
 DEMO_WINDOW = (date(2021, 10, 1), date(2025, 9, 30))
 
@@ -34,6 +34,10 @@ class GateConfig:
     allow_rerun: bool = False
     seeds_dir: Path = DEFAULT_SEEDS_DIR
     data_docs: bool = True  # build GX Data Docs into <output>/data_docs
+    # DuckDB's memory for the gate's tables (what does not fit spills to disk), and its
+    # threads (None: one per core).
+    memory_limit: str = "1GB"
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         if self.window_end < self.window_start:

@@ -5,13 +5,19 @@
    text that is not UTF-8, a truncated last line, the same delivery as an accepted one,
    rows outside the volume band of the previous accepted delivery.
 2. Row level, extract by extract (referenced extracts first), only when step 1 passed:
-   each spec's rules run as one GX suite; failing rows are quarantined. An extract whose
-   quarantined share exceeds the threshold stops the run.
-3. Outputs in output_dir: quarantine.csv and gate_result.json always, GX Data Docs in
-   data_docs/ when the row checks ran; validated CSVs only when the run passed (written
-   aside, then renamed into place). Validated CSVs of an earlier run are removed first,
-   so a stopped run never leaves a validated extract behind. The state of accepted
-   deliveries (state_dir) is updated only by a passed run.
+   every rule of the contract runs as set-based SQL in one pass (checks.py); failing
+   rows are quarantined. An extract whose quarantined share exceeds the threshold stops
+   the run. GX records each extract's suite and results (Data Docs).
+3. Outputs in output_dir: quarantine.csv, deliveries.csv and gate_result.json always,
+   GX Data Docs in data_docs/ when on; the validated copies `<extract>.parquet` (typed,
+   quarantined rows removed) only when the run passed, written aside and renamed into
+   place. Validated copies of an earlier run are removed first, so a stopped run never
+   leaves one behind. The state of accepted deliveries (state_dir) is updated only by a
+   passed run.
+
+Each CSV is parsed once, into a DuckDB database (spilling to output_dir/.gate-work) with a
+memory limit: the checks, the quarantine and the Parquet copies are queries on it, so
+the gate's memory does not grow with the extracts.
 
 Invariant, per extract: rows in = rows validated + rows quarantined (exact repeats of a
 row are quarantined as duplicate_row, one copy validated); every quarantined row has a
@@ -24,32 +30,80 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
-import pandas as pd
 
-from .checks import failing_rows, plan_checks
+from alerts import Alert, Problem
+
+from .checks import (
+    CheckPlan,
+    Evaluation,
+    evaluate,
+    plan_checks,
+    samples,
+    typed_columns,
+    unknown_values,
+)
 from .config import GateConfig
+from .contracts import SPECS, ExtractSpec, ordered
 from .files import FileFacts, compare_header, inspect_file
 from .load import TRUNCATION_ERRORS, Loaded, ident, literal, load_extract
-from .spec import SPECS, ExtractSpec, Seed, ordered
 from .state import DeliveryState
 
 QUARANTINE_FILE = "quarantine.csv"
+DELIVERIES_FILE = "deliveries.csv"
 RESULT_FILE = "gate_result.json"
+WORK_DIR = ".gate-work"
 QUARANTINE_COLUMNS = ("extract", "line", "rule", "column", "row", "all_rules")
+DELIVERY_COLUMNS = (
+    "extract",
+    "file",
+    "status",
+    "rows_in",
+    "rows_validated",
+    "rows_quarantined",
+    "bytes",
+    "sha256",
+    "gated_at",
+)
 EXAMPLES = 3
+
+RULE_TEXT = {
+    "malformed_row": "wrong number of fields on the line",
+    "null_key": "key empty",
+    "malformed_key": "key not in the expected format",
+    "duplicate_key": "key delivered more than once with different values (all copies)",
+    "duplicate_row": "exact repeat of an earlier row (first copy kept)",
+    "missing_value": "required value empty",
+    "wrong_type": "value does not parse as its type",
+    "malformed_value": "value not in the expected format",
+    "wrong_utc_offset": "UTC offset is not Europe/London's at that time",
+    "unknown_code": "code not in the reference set",
+    "future_date": "date after today",
+    "outside_window": "date outside the declared window",
+    "not_month_end": "date not the last day of a month",
+    "below_minimum": "number below its minimum",
+    "unknown_measure": "return and measure not a pair the seed knows",
+    "above_bound": "count above the count it is part of",
+    "timestamp_order": "timestamp before the one it follows",
+    "absurd_duration": "duration beyond the plausible maximum",
+    "exactly_one_of": "not exactly one of the alternative columns filled",
+    "missing_reference": "referenced row not in the referenced extract",
+    "quarantined_reference": "referenced row quarantined",
+    "date_order": "date before the referenced row's date",
+}
 
 
 @dataclass
 class ExtractReport:
     file: str
-    status: str = "not_checked"  # accepted | stopped | not_checked
+    status: str = "not_checked"  # accepted | stopped | not_checked | not_published
     rows_in: int | None = None
     validated: int | None = None
     quarantined: int | None = None
@@ -66,9 +120,10 @@ class ExtractReport:
 class GateResult:
     passed: bool
     extracts: dict[str, ExtractReport]
-    problems: list[dict[str, Any]]
+    problems: list[Problem]
     data_docs: str | None
     quarantine_file: str | None
+    deliveries_file: str | None
     output_dir: str
     settings: dict[str, Any]
     seconds: float
@@ -81,8 +136,8 @@ class GateResult:
         return json.dumps(self.to_dict(), indent=2, default=str)
 
     @property
-    def stopping_problems(self) -> list[dict[str, Any]]:
-        return [p for p in self.problems if p["stops"]]
+    def stopping_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.stops]
 
     def summary(self) -> str:
         verdict = "PASSED" if self.passed else "STOPPED"
@@ -90,45 +145,25 @@ class GateResult:
         for name, r in self.extracts.items():
             if r.rows_in is None:
                 lines.append(f"  {name}: {r.status}")
-            else:
-                lines.append(
-                    f"  {name}: {r.status}, {r.rows_in:,} rows in, "
-                    f"{'-' if r.validated is None else format(r.validated, ',')} validated, "
-                    f"{'-' if r.quarantined is None else format(r.quarantined, ',')} quarantined"
-                )
-        for p in self.problems:
-            tag = "STOP" if p["stops"] else p["level"]
-            count = "" if p["count"] is None else f" ({p['count']:,} rows)"
-            column = f" [{p['column']}]" if p["column"] else ""
-            lines.append(f"  - {tag} {p['file']}: {p['rule']}{column}{count} {p['message']}")
+                continue
+
+            def n(value: int | None) -> str:
+                return "-" if value is None else format(value, ",")
+
+            lines.append(
+                f"  {name}: {r.status}, {r.rows_in:,} rows in, {n(r.validated)} validated, "
+                f"{n(r.quarantined)} quarantined"
+            )
+        lines += [f"  - {p.line()}" for p in self.problems]
         if self.data_docs:
             lines.append(f"  Data Docs: {self.data_docs}")
         return "\n".join(lines)
 
-    def alert_problems(self) -> list[Any]:
-        """The problems as scripts/alerts.py Problems (stopping ones first)."""
-        from alerts import Problem
-
-        ranked = sorted(self.problems, key=lambda p: not p["stops"])
-        return [
-            Problem(
-                where=p["file"],
-                rule=p["rule"] + (f" [{p['column']}]" if p["column"] else ""),
-                count=p["count"],
-                message=("STOPS THE RUN: " if p["stops"] else "") + p["message"],
-                examples=p["examples"],
-            )
-            for p in ranked
-            if p["level"] != "warning"
-        ]
-
-    def to_alert(self, published_warehouse: str) -> Any:
-        from alerts import Alert
-
+    def to_alert(self, published_warehouse: str) -> Alert:
         stops = self.stopping_problems
         summary = (
             f"the extract gate stopped the run: {len(stops)} problem(s) in "
-            f"{', '.join(sorted({p['file'] for p in stops}))}"
+            f"{', '.join(sorted({p.where for p in stops}))}"
             if stops
             else "the extract gate passed with quarantined rows"
         )
@@ -137,13 +172,59 @@ class GateResult:
             links["quarantine"] = self.quarantine_file
         if self.data_docs:
             links["data_docs"] = self.data_docs
+        ranked = sorted(
+            (p for p in self.problems if p.level != "warning"), key=lambda p: not p.stops
+        )
+        shown = [
+            Problem(**{**asdict(p), "message": ("STOPS THE RUN: " if p.stops else "") + p.message})
+            for p in ranked
+        ]
         return Alert(
             stage="gate",
             summary=summary,
-            problems=self.alert_problems(),
+            problems=shown,
             published_warehouse=published_warehouse,
             links=links,
         )
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def lap(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.timings[name] = round(self.timings.get(name, 0.0) + spent, 3)
+
+
+def _clear_outputs(output_dir: Path, specs: tuple[ExtractSpec, ...]) -> None:
+    for spec in specs:
+        (output_dir / spec.validated_name).unlink(missing_ok=True)
+    for name in (QUARANTINE_FILE, DELIVERIES_FILE, RESULT_FILE):
+        (output_dir / name).unlink(missing_ok=True)
+    for folder in ("data_docs", "gx", ".gate-staging", WORK_DIR):
+        shutil.rmtree(output_dir / folder, ignore_errors=True)
+
+
+def scratch_connection(output_dir: Path, config: GateConfig) -> duckdb.DuckDBPyConnection:
+    """A DuckDB database for the run's tables with a memory limit: what does not fit is
+    spilled to its temporary folder (output_dir/.gate-work), so memory does not grow with
+    the extracts. (In memory, spilling when full, loads twice as fast as a database file,
+    which writes every table to disk whether it fits or not.)"""
+    work = output_dir / WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute(f"set memory_limit = {literal(config.memory_limit)}")
+    con.execute(f"set temp_directory = {literal(str(work / 'tmp'))}")
+    con.execute("set preserve_insertion_order = true")
+    if config.threads:
+        con.execute(f"set threads = {int(config.threads)}")
+    return con
 
 
 def _is_rerun(
@@ -159,77 +240,62 @@ def _is_rerun(
     return all(same_as_latest(spec) for spec in specs)
 
 
-def _problem(
-    file: str,
-    rule: str,
-    level: str,
-    message: str,
-    count: int | None = None,
-    column: str | None = None,
-    examples: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    return {
-        "file": file,
-        "rule": rule,
-        "column": column,
-        "count": count,
-        "examples": (examples or [])[:EXAMPLES],
-        "stops": level == "stop",
-        "level": level,  # stop | quarantine | warning
-        "message": message,
-    }
-
-
-def _clear_outputs(output_dir: Path, specs: tuple[ExtractSpec, ...]) -> None:
-    for spec in specs:
-        (output_dir / spec.file_name).unlink(missing_ok=True)
-    for name in (QUARANTINE_FILE, RESULT_FILE):
-        (output_dir / name).unlink(missing_ok=True)
-    for folder in ("data_docs", "gx", ".gate-staging"):
-        shutil.rmtree(output_dir / folder, ignore_errors=True)
-
-
 def _file_problems(
-    spec: ExtractSpec, facts: FileFacts, state: DeliveryState, config: GateConfig
-) -> list[dict[str, Any]]:
+    spec: ExtractSpec,
+    facts: FileFacts,
+    state: DeliveryState,
+    config: GateConfig,
+    report: ExtractReport,
+) -> list[Problem]:
     """Extract-level problems visible in the bytes alone."""
+    if facts.exists:
+        report.bytes, report.sha256 = facts.size, facts.sha256
+    found = _bytes_problems(spec, facts, state, config)
+    if any(p.stops for p in found):
+        report.status = "stopped"
+    return found
+
+
+def _bytes_problems(
+    spec: ExtractSpec, facts: FileFacts, state: DeliveryState, config: GateConfig
+) -> list[Problem]:
     f = spec.file_name
     if not facts.exists:
-        return [_problem(f, "missing_file", "stop", f"{facts.path} was not delivered")]
+        return [Problem(f, "missing_file", "stop", message=f"{facts.path} was not delivered")]
     if facts.blank:
-        return [_problem(f, "empty_file", "stop", f"{facts.size} bytes, no header, no rows")]
-    out: list[dict[str, Any]] = []
+        return [Problem(f, "empty_file", "stop", message=f"{facts.size} bytes, no header, no rows")]
+    out: list[Problem] = []
     if facts.bad_encoding_count:
         out.append(
-            _problem(
+            Problem(
                 f,
                 "undecodable_text",
                 "stop",
-                "lines that are not UTF-8 (e.g. Windows-1252 text); first at line "
-                f"{facts.bad_encoding_lines[0][0]}",
                 count=facts.bad_encoding_count,
+                message="lines that are not UTF-8 (e.g. Windows-1252 text); first at line "
+                f"{facts.bad_encoding_lines[0][0]}",
                 examples=[{"line": n, "text": t} for n, t in facts.bad_encoding_lines],
             )
         )
     for h in compare_header(facts.header or [], spec.column_names):
         out.append(
-            _problem(
+            Problem(
                 f,
                 h.rule,
                 "stop",
-                h.message,
+                message=h.message,
                 column=", ".join(h.columns),
                 examples=[{"line": 1, "header": ",".join(facts.header or [])}],
             )
         )
     if facts.bom:
         out.append(
-            _problem(
+            Problem(
                 f,
                 "utf8_bom",
                 "warning",
-                "UTF-8 byte-order mark stripped (not part of "
-                "the first column name); validated copy written without it",
+                message="UTF-8 byte-order mark stripped (not part "
+                "of the first column name); validated copy written without it",
             )
         )
     previous = state.accepted_before(spec.name, facts.sha256)
@@ -239,9 +305,9 @@ def _file_problems(
             f"{previous.accepted_at} ({previous.rows:,} rows)"
         )
         if config.allow_same_delivery:
-            out.append(_problem(f, "same_delivery", "warning", message + "; allowed"))
+            out.append(Problem(f, "same_delivery", "warning", message=message + "; allowed"))
         else:
-            out.append(_problem(f, "same_delivery", "stop", message))
+            out.append(Problem(f, "same_delivery", "stop", message=message))
     return out
 
 
@@ -252,89 +318,202 @@ def _load_problems(
     state: DeliveryState,
     config: GateConfig,
     report: ExtractReport,
-) -> list[dict[str, Any]]:
+) -> list[Problem]:
     f = spec.file_name
-    out: list[dict[str, Any]] = []
     if loaded.rows_in == 0:
-        return [_problem(f, "header_only", "stop", "the header and no rows", count=0)]
+        return [Problem(f, "header_only", "stop", count=0, message="the header and no rows")]
+    out: list[Problem] = []
     last = facts.physical_lines
     truncated = [r for r in loaded.rejects if r.line == last and r.error in TRUNCATION_ERRORS]
     if truncated:
         out.append(
-            _problem(
+            Problem(
                 f,
                 "truncated_file",
                 "stop",
-                f"the last line ({last}) is cut mid-row ({truncated[0].error.lower()})"
-                + ("" if facts.ends_with_newline else ", no final newline"),
                 count=1,
+                message=f"the last line ({last}) is cut mid-row ({truncated[0].error.lower()})"
+                + ("" if facts.ends_with_newline else ", no final newline"),
                 examples=[{"line": r.line, "text": r.text[:300]} for r in truncated],
             )
         )
     if loaded.layout_error:
-        out.append(_problem(f, "malformed_file", "stop", loaded.layout_error))
+        out.append(Problem(f, "malformed_file", "stop", message=loaded.layout_error))
     if not facts.ends_with_newline and not truncated:
-        out.append(_problem(f, "no_final_newline", "warning", f"line {last} has no newline"))
+        out.append(Problem(f, "no_final_newline", "warning", message=f"line {last} has no newline"))
     previous = state.previous(spec.name)
     if previous is None:
         out.append(
-            _problem(f, "first_delivery", "warning", "no accepted delivery to compare volume")
+            Problem(
+                f, "first_delivery", "warning", message="no accepted delivery to compare volume"
+            )
         )
     elif previous.rows > 0:
         low, high = config.volume_band or spec.volume_band
         ratio = loaded.rows_in / previous.rows
         report.previous_rows = previous.rows
         if not low <= ratio <= high:
-            rule = "volume_collapse" if ratio < low else "volume_surge"
             out.append(
-                _problem(
+                Problem(
                     f,
-                    rule,
+                    "volume_collapse" if ratio < low else "volume_surge",
                     "stop",
-                    f"{loaded.rows_in:,} rows, {ratio:.0%} of the previous accepted delivery "
-                    f"({previous.rows:,}); the band is {low:.0%} to {high:.0%}",
                     count=loaded.rows_in,
+                    message=f"{loaded.rows_in:,} rows, {ratio:.0%} of the previous accepted "
+                    f"delivery ({previous.rows:,}); the band is {low:.0%} to {high:.0%}",
                 )
             )
     return out
 
 
 @dataclass
-class RowVerdict:
-    """The quarantined rows of one extract: each line's first failing check (suite order)
-    and all checks it failed."""
+class Verdict:
+    """One extract's quarantine: table `q__<extract>` (line, rule, column, row, all_rules)
+    and the counts behind it."""
 
-    lines: np.ndarray  # quarantined source lines, ascending
-    rule: list[str]
-    column: list[str]
-    all_rules: list[str]
-    per_check: list[tuple[str, str, np.ndarray, int]]  # (rule, column, lines, count)
+    table: str
+    quarantined: int  # distinct lines (malformed rows included), exact
+    complete: bool  # every failing line is listed (else a sample: the extract stops)
+    duplicate_repeats: int
+    lines_by_label: dict[tuple[str, str], tuple[int, list[int]]]  # count, first lines
 
 
-def _verdict(outcomes: list[Any], loaded: Loaded) -> RowVerdict:
-    labels = [("malformed_row", "*")] + [(o.check.rule, o.check.column) for o in outcomes]
-    malformed = np.array(
-        [r.line for r in loaded.rejects if r.error not in TRUNCATION_ERRORS], dtype=np.int64
-    )
-    per_check = [("malformed_row", "*", malformed, len(malformed))] + [
-        (o.check.rule, o.check.column, np.asarray(o.lines, dtype=np.int64), o.count)
-        for o in outcomes
+def _labels_table(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, plan: CheckPlan) -> str:
+    """Check index -> (rule, column): 0 is a malformed line, 1.. the plan's checks."""
+    table = ident(f"labels__{spec.name}")
+    labels = [(0, "malformed_row", "*")] + [
+        (i, c.rule, c.column) for i, c in enumerate(plan.checks, 1)
     ]
-    lines = np.concatenate([p[2] for p in per_check])
-    which = np.concatenate([np.full(len(p[2]), i) for i, p in enumerate(per_check)])
-    order = np.lexsort((which, lines))
-    lines, which = lines[order], which[order]
-    first = np.r_[True, lines[1:] != lines[:-1]] if len(lines) else np.zeros(0, dtype=bool)
-    starts = np.flatnonzero(first)
-    ends = np.r_[starts[1:], len(lines)] if len(starts) else starts
-    rule = [labels[i][0] for i in which[starts]]
-    column = [labels[i][1] for i in which[starts]]
-    all_rules = []
-    for s, e in zip(starts, ends, strict=True):
-        all_rules.append(";".join(f"{labels[i][0]}:{labels[i][1]}" for i in which[s:e]))
-    # collapse repeated (rule, column) in all_rules (several checks share a label)
-    all_rules = [";".join(dict.fromkeys(a.split(";"))) for a in all_rules]
-    return RowVerdict(lines[starts], rule, column, all_rules, per_check)
+    con.execute(f"create or replace table {table} (id integer, rule varchar, col varchar)")
+    con.executemany(f"insert into {table} values (?, ?, ?)", labels)
+    return table
+
+
+def _verdict(
+    con: duckdb.DuckDBPyConnection,
+    spec: ExtractSpec,
+    loaded: Loaded,
+    plan: CheckPlan,
+    evaluation: Evaluation,
+    threshold: float,
+) -> Verdict:
+    name = spec.name
+    malformed = [r for r in loaded.rejects if r.error not in TRUNCATION_ERRORS]
+    rejects = ident(f"malformed__{name}")
+    con.execute(f"create or replace table {rejects} (line bigint, raw varchar)")
+    if malformed:
+        con.executemany(
+            f"insert into {rejects} values (?, ?)", [(r.line, r.text) for r in malformed]
+        )
+    failing = ident(f"failing__{name}")
+    con.execute(
+        f"create or replace table {failing} as "
+        f"select __line as line, ids from {evaluation.fails} "
+        f"union all select line, [0] from {rejects}"
+    )
+    labels = _labels_table(con, spec, plan)
+    quarantined = evaluation.failing_rows + len(malformed)
+    complete = quarantined <= threshold * loaded.rows_in
+    listed = failing
+    if not complete:  # a sample: the first lines of each check
+        listed = ident(f"sample__{name}")
+        con.execute(
+            f"""
+            create or replace table {listed} as
+            select * from {failing} where line in (
+                select line from (
+                    select line, row_number() over (partition by id order by line) as n
+                    from (select line, unnest(ids) as id from {failing})
+                ) where n <= 20
+            )
+            """
+        )
+    by_label = con.execute(
+        f"""
+        with flat as (
+            select distinct f.line, l.rule, l.col
+            from (select line, unnest(ids) as id from {failing}) f
+            join {labels} l using (id)
+        ),
+        ranked as (
+            select rule, col, line, row_number() over (partition by rule, col order by line) as n,
+                count(*) over (partition by rule, col) as lines
+            from flat
+        )
+        select rule, col, any_value(lines), list(line order by line) filter (n <= {EXAMPLES})
+        from ranked group by rule, col
+        """
+    ).fetchall()
+    table = ident(f"q__{name}")
+    cols = spec.column_names
+    pack = ", ".join(f"{literal(c)}: v.{ident(c)}" for c in cols)
+    con.execute(
+        f"""
+        create or replace table {table} as
+        with flat as (
+            select f.line, l.id, l.rule, l.col
+            from (select line, unnest(ids) as id from {listed}) f join {labels} l using (id)
+        ),
+        firsts as (select line, arg_min(rule, id) as rule, arg_min(col, id) as col
+                   from flat group by line),
+        each_label as (select line, rule, col, min(id) as first from flat group by all),
+        all_rules as (
+            select line, string_agg(rule || ':' || col, ';' order by first) as all_rules
+            from each_label group by line
+        )
+        select
+            {literal(name)} as extract, firsts.line, firsts.rule, firsts.col as "column",
+            case when v.__line is not null then to_json({{{pack}}})::varchar
+                 else to_json({{'raw_line': r.raw}})::varchar end as "row",
+            all_rules.all_rules
+        from firsts
+        join all_rules using (line)
+        left join {loaded.view} v on v.__line = firsts.line
+        left join {rejects} r on r.line = firsts.line
+        """
+    )
+    repeats = sum(
+        n for i, n in evaluation.counts.items() if plan.checks[i - 1].rule == "duplicate_row"
+    )
+    return Verdict(
+        table=table,
+        quarantined=quarantined,
+        complete=complete,
+        duplicate_repeats=repeats,
+        lines_by_label={(r, c): (int(n), [int(x) for x in lines]) for r, c, n, lines in by_label},
+    )
+
+
+def _row_problems(
+    con: duckdb.DuckDBPyConnection,
+    spec: ExtractSpec,
+    loaded: Loaded,
+    plan: CheckPlan,
+    verdict: Verdict,
+) -> list[Problem]:
+    wanted = sorted({n for _, lines in verdict.lines_by_label.values() for n in lines})
+    examples = _row_examples(con, spec, loaded.view, wanted)
+    raw = {r.line: {"line": r.line, "raw_line": r.text[:300]} for r in loaded.rejects}
+    sample = "" if verdict.complete else " (quarantine.csv lists a sample: the extract stops)"
+    out = []
+    for (rule, column), (count, lines) in verdict.lines_by_label.items():
+        note = sample
+        if rule == "unknown_code":
+            check = next(c for c in plan.checks if c.rule == rule and c.column == column)
+            listed = ", ".join(f"{v!r} ({n:,})" for v, n in unknown_values(con, loaded.view, check))
+            note = f"; most frequent: {listed}" + sample
+        out.append(
+            Problem(
+                spec.file_name,
+                rule,
+                "quarantine",
+                count=count,
+                column=column,
+                message=f"{count:,} rows quarantined: {RULE_TEXT.get(rule, rule)}{note}",
+                examples=[examples.get(n) or raw.get(n, {"line": n}) for n in lines],
+            )
+        )
+    return out
 
 
 def _row_examples(
@@ -351,57 +530,15 @@ def _row_examples(
     }
 
 
-def _quarantine_table(
-    con: duckdb.DuckDBPyConnection, spec: ExtractSpec, loaded: Loaded, verdict: RowVerdict
-) -> str:
-    """Table q__<extract>(line, rule, column, row, all_rules): the row as JSON of the
-    original values (a rejected line: its raw text)."""
-    table = ident(f"q__{spec.name}")
-    frame = pd.DataFrame(
-        {
-            "line": verdict.lines.astype(np.int64),
-            "rule": pd.Series(verdict.rule, dtype=object),
-            "col": pd.Series(verdict.column, dtype=object),
-            "all_rules": pd.Series(verdict.all_rules, dtype=object),
-        }
-    )
-    rejects = pd.DataFrame(
-        {
-            "line": pd.Series([r.line for r in loaded.rejects], dtype=np.int64),
-            "raw": pd.Series([r.text for r in loaded.rejects], dtype=object),
-        }
-    )
-    pack = ", ".join(f"{literal(c)}: v.{ident(c)}" for c in spec.column_names)
-    con.register("__q", frame)
-    con.register("__rej", rejects)
-    con.execute(
-        f"""
-        create or replace table {table} as
-        select
-            {literal(spec.name)} as extract, q.line, q.rule, q.col as "column",
-            case when v.__line is not null then to_json({{{pack}}})::varchar
-                 else to_json({{'raw_line': r.raw}})::varchar end as "row",
-            q.all_rules
-        from __q q
-        left join {loaded.view} v on v.__line = q.line
-        left join __rej r on r.line = q.line
-        """
-    )
-    con.unregister("__q")
-    con.unregister("__rej")
-    return table
-
-
 def _ref_tables(
     con: duckdb.DuckDBPyConnection,
     spec: ExtractSpec,
     loaded: dict[str, Loaded],
     quarantine: dict[str, str],
 ) -> dict[int, str]:
-    """For each reference of `spec`: the referenced extract's keys, whether a row with the
-    key was accepted, and the date `not_before` compares with (of an accepted row). (If
-    the referenced extract stopped on the threshold its quarantine is a sample, so these
-    counts are a lower bound; the run stops anyway.)"""
+    """For each reference of `spec` to an extract already checked: a table of that
+    extract's keys, whether any row with the key was accepted, and (for a date order)
+    the latest valid date of the accepted rows."""
     out: dict[int, str] = {}
     for i, ref in enumerate(spec.references):
         if ref.extract not in quarantine:
@@ -431,6 +568,89 @@ def _ref_tables(
     return out
 
 
+def _check_results(
+    con: duckdb.DuckDBPyConnection,
+    spec: ExtractSpec,
+    loaded: Loaded,
+    plan: CheckPlan,
+    evaluation: Evaluation,
+) -> list[Any]:
+    """Each check's count and first failing rows, as GX results."""
+    from .gx_report import CheckResult
+
+    first = samples(con, evaluation)
+    wanted = sorted({n for lines in first.values() for n in lines})
+    rows = _row_examples(con, spec, loaded.view, wanted)
+    results = []
+    for i, check in enumerate(plan.checks, 1):
+        lines = first.get(i, [])
+        column = check.column if check.column in spec.column_names else None
+        results.append(
+            CheckResult(
+                check,
+                loaded.rows,
+                evaluation.counts.get(i, 0),
+                lines,
+                [rows.get(n, {}).get(column) if column else n for n in lines],
+            )
+        )
+    return results
+
+
+def _check_rows(
+    con: duckdb.DuckDBPyConnection,
+    spec: ExtractSpec,
+    facts: FileFacts,
+    loaded: dict[str, Loaded],
+    quarantine: dict[str, str],
+    cfg: GateConfig,
+    report: ExtractReport,
+) -> tuple[list[Problem], Verdict, list[Any]]:
+    """Row level: the checks, the quarantine, the stop rules of one extract."""
+    ld = loaded[spec.name]
+    codes = {c.name: c.code_set(cfg.seeds_dir) for c in spec.columns if c.codes is not None}
+    plan = plan_checks(con, spec, ld.view, cfg, codes, _ref_tables(con, spec, loaded, quarantine))
+    evaluation = evaluate(con, spec, plan)
+    verdict = _verdict(con, spec, ld, plan, evaluation, cfg.threshold)
+    report.quarantine_complete = verdict.complete
+    report.quarantined = verdict.quarantined
+    report.validated = ld.rows_in - verdict.quarantined
+    report.duplicate_repeats = verdict.duplicate_repeats
+    problems = _row_problems(con, spec, ld, plan, verdict)
+    last_line_bad = (
+        not facts.ends_with_newline
+        and con.execute(
+            f"select count(*) from {verdict.table} where line = {facts.physical_lines}"
+        ).fetchone()[0]
+    )  # type: ignore[index]
+    if last_line_bad:
+        problems.append(
+            Problem(
+                spec.file_name,
+                "truncated_file",
+                "stop",
+                count=1,
+                message=f"the last line ({facts.physical_lines}) has no final newline and "
+                "fails the row checks: the file looks cut short",
+            )
+        )
+    share = verdict.quarantined / ld.rows_in
+    if share > cfg.threshold:
+        problems.append(
+            Problem(
+                spec.file_name,
+                "quarantine_over_threshold",
+                "stop",
+                count=verdict.quarantined,
+                message=f"{share:.2%} of rows quarantined ({verdict.quarantined:,} of "
+                f"{ld.rows_in:,}); the threshold is {cfg.threshold:.2%}",
+            )
+        )
+    report.status = "stopped" if any(p.stops for p in problems) else "accepted"
+    results = _check_results(con, spec, ld, plan, evaluation) if cfg.data_docs else []
+    return problems, verdict, results
+
+
 def run_gate(
     landing_dir: Path | str,
     output_dir: Path | str,
@@ -445,7 +665,7 @@ def run_gate(
     """Check the extracts in landing_dir; publish validated copies into output_dir.
 
     `today` (a date) and `threshold` (share of an extract's rows, default 0.01) override
-    `config` (GateConfig: window, volume band, Data Docs on/off, seeds folder...).
+    `config` (GateConfig: window, volume band, Data Docs on/off, seeds folder, memory).
     `record_state=False` leaves state_dir untouched even if the run passes (the caller
     then records the deliveries itself, e.g. after the warehouse is published, with
     `record_accepted`)."""
@@ -459,151 +679,89 @@ def run_gate(
     _clear_outputs(out_dir, specs)
     state = DeliveryState.load(state_dir)
     reports = {s.name: ExtractReport(file=s.file_name) for s in specs}
-    problems: list[dict[str, Any]] = []
-    timings: dict[str, float] = {}
-
-    def lap(name: str, since: float) -> float:
-        now = time.perf_counter()
-        timings[name] = round(timings.get(name, 0.0) + now - since, 3)
-        return now
-
-    con = duckdb.connect()
-    con.execute("set preserve_insertion_order = true")
+    problems: list[Problem] = []
+    timer = _Timer()
+    con = scratch_connection(out_dir, cfg)
     facts: dict[str, FileFacts] = {}
     loaded: dict[str, Loaded] = {}
 
-    # 1. Extract level.
-    t = time.perf_counter()
-    for spec in specs:
-        facts[spec.name] = inspect_file(landing / spec.file_name)
-    rerun = cfg.allow_rerun and _is_rerun(specs, facts, state)
-    if rerun:
-        cfg = cfg.with_overrides(allow_same_delivery=True)
-    lap("inspect_files", t)
-    for spec in specs:
-        t = time.perf_counter()
-        f = facts[spec.name]
-        report = reports[spec.name]
-        if f.exists:
-            report.bytes, report.sha256 = f.size, f.sha256
-        file_problems = _file_problems(spec, f, state, cfg)
-        problems += file_problems
-        if any(p["stops"] for p in file_problems if p["rule"] != "same_delivery"):
-            report.status = "stopped"
-            continue
-        ld = loaded[spec.name] = load_extract(con, spec, f)
-        report.rows_in = ld.rows_in
-        load_problems = _load_problems(spec, f, ld, state, cfg, report)
-        problems += load_problems
-        if any(p["stops"] for p in file_problems + load_problems):
-            report.status = "stopped"
-        lap("load_duckdb", t)
-
-    stopped = any(p["stops"] for p in problems)
+    with timer.lap("inspect_files"):
+        for spec in specs:
+            facts[spec.name] = inspect_file(landing / spec.file_name)
+        rerun = cfg.allow_rerun and _is_rerun(specs, facts, state)
+        if rerun:
+            cfg = cfg.with_overrides(allow_same_delivery=True)
+        own = {
+            spec.name: _file_problems(spec, facts[spec.name], state, cfg, reports[spec.name])
+            for spec in specs
+        }
+        problems += [p for found in own.values() for p in found]
+    # Extract by extract: load, check, write the validated copy aside, release the rows
+    # (an extract another one references is kept until that one is checked). An extract
+    # whose file stops the run is not loaded; one that is only a repeat of an accepted
+    # delivery still is, so that its other problems (volume, truncation) are reported.
     quarantine: dict[str, str] = {}
     data_docs: str | None = None
-    if not stopped:
-        from .gx_engine import RuleEngine
+    report = None
+    if cfg.data_docs and not any(p.stops for p in problems):
+        with timer.lap("gx_setup"):
+            from .gx_report import GateReport
 
-        t = time.perf_counter()
-        engine = RuleEngine(out_dir, cfg.data_docs)
-        t = lap("gx_setup", t)
-        # Per extract: two extracts may have a code column of the same name with different
-        # sets (stop_search.outcome, use_of_force.outcome).
-        codes = {
-            s.name: {
-                c.name: (c.codes.load(cfg.seeds_dir) if isinstance(c.codes, Seed) else c.codes)
-                for c in s.columns
-                if c.codes is not None
-            }
-            for s in specs
-        }
-        for spec in specs:
-            report, ld, f = reports[spec.name], loaded[spec.name], facts[spec.name]
-            plan = plan_checks(
-                con,
-                spec,
-                ld.view,
-                cfg,
-                codes[spec.name],
-                _ref_tables(con, spec, loaded, quarantine),
+            report = GateReport(out_dir)
+    staging = out_dir / ".gate-staging"
+    staging.mkdir()
+    for spec in specs:
+        later = specs[specs.index(spec) + 1 :]
+        if any(p.stops for p in own[spec.name] if p.rule != "same_delivery"):
+            continue
+        with timer.lap("load_duckdb"):
+            problems += _load_one(
+                con, spec, facts[spec.name], state, cfg, reports[spec.name], loaded
             )
-            # Materialised first: DuckDB computes it in parallel, then converts (faster
-            # than converting the query's result as it streams).
-            frame_table = ident(f"frame__{spec.name}")
-            con.execute(f"create or replace temp table {frame_table} as {plan.sql}")
-            frame = con.execute(f"select * from {frame_table}").df()
-            con.execute(f"drop table {frame_table}")
-            frame.index = frame.pop("__line").to_numpy(dtype=np.int64)
-            malformed = sum(r.error not in TRUNCATION_ERRORS for r in ld.rejects)
-            failing = int(failing_rows(frame, plan.checks).sum()) + malformed
-            complete = failing <= cfg.threshold * ld.rows_in
-            t = lap("checks_frame", t)
-            outcomes = engine.validate(spec.name, frame, plan.checks, complete=complete)
-            del frame
-            t = lap("gx_validate", t)
-            verdict = _verdict(outcomes, ld)
-            quarantine[spec.name] = _quarantine_table(con, spec, ld, verdict)
-            report.quarantine_complete = complete
-            report.quarantined = len(verdict.lines) if complete else failing
-            report.validated = ld.rows_in - report.quarantined
-            report.duplicate_repeats = sum(
-                count for rule, _, _, count in verdict.per_check if rule == "duplicate_row"
+        if any(p.stops for p in problems):
+            _release(con, spec, later)
+            continue
+        with timer.lap("row_checks"):
+            found, verdict, results = _check_rows(
+                con, spec, facts[spec.name], loaded, quarantine, cfg, reports[spec.name]
             )
-            problems += _row_problems(con, spec, ld, verdict, complete, plan.unknown_values)
-            share = report.quarantined / ld.rows_in
-            last_line_bad = not f.ends_with_newline and f.physical_lines in set(
-                verdict.lines[-1:].tolist()
-            )
-            stops = []
-            if last_line_bad:
-                stops.append(
-                    _problem(
-                        spec.file_name,
-                        "truncated_file",
-                        "stop",
-                        f"the last line ({f.physical_lines}) has no final newline and "
-                        "fails the row checks: the file looks cut short",
-                        count=1,
-                    )
-                )
-            if share > cfg.threshold:
-                stops.append(
-                    _problem(
-                        spec.file_name,
-                        "quarantine_over_threshold",
-                        "stop",
-                        f"{share:.2%} of rows quarantined ({report.quarantined:,} of "
-                        f"{ld.rows_in:,}); the threshold is {cfg.threshold:.2%}",
-                        count=report.quarantined,
-                    )
-                )
-            problems += stops
-            report.status = "stopped" if stops else "accepted"
-            t = lap("quarantine", t)
-        t = time.perf_counter()
-        data_docs = engine.build_docs()
-        lap("data_docs", t)
+        problems += found
+        quarantine[spec.name] = verdict.table
+        if report is not None:
+            with timer.lap("gx_results"):
+                report.record(spec.name, results)
+        if not any(p.stops for p in problems):
+            with timer.lap("write_validated"):
+                _write_validated(con, staging, spec, loaded[spec.name], verdict, reports[spec.name])
+        _release(con, spec, later)
+    if report is not None and quarantine:
+        with timer.lap("data_docs"):
+            data_docs = report.build_docs()
 
-    passed = not any(p["stops"] for p in problems)
-    t = time.perf_counter()
-    quarantine_path = _write_quarantine(con, out_dir, specs, quarantine)
-    if passed:
-        _publish(con, out_dir, specs, facts, loaded, quarantine, reports)
-        if record_state:
-            record_accepted(state_dir, reports, state)
-    else:
-        for r in reports.values():
-            if r.status == "accepted":
-                r.status = "not_published"
-    lap("write_outputs", t)
+    passed = not any(p.stops for p in problems)
+    gated_at = datetime.now(UTC).isoformat(timespec="seconds")
+    with timer.lap("write_outputs"):
+        if not passed:
+            for r in reports.values():
+                if r.status == "accepted":
+                    r.status = "not_published"
+        quarantine_path = _write_quarantine(con, out_dir, specs, quarantine)
+        deliveries_path = _write_deliveries(out_dir, reports, gated_at)
+        if passed:
+            for spec in specs:
+                os.replace(staging / spec.validated_name, out_dir / spec.validated_name)
+            if record_state:
+                record_accepted(state_dir, reports, state)
+        shutil.rmtree(staging, ignore_errors=True)
     con.close()
+    shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)
     result = GateResult(
         passed=passed,
         extracts=reports,
         problems=problems,
         data_docs=data_docs,
         quarantine_file=str(quarantine_path),
+        deliveries_file=str(deliveries_path),
         output_dir=str(out_dir),
         settings={
             "landing_dir": str(landing),
@@ -614,79 +772,44 @@ def run_gate(
             "volume_band": list(cfg.volume_band) if cfg.volume_band else "per extract",
             "allow_same_delivery": cfg.allow_same_delivery,
             "rerun_of_latest_delivery": rerun,
-            "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "memory_limit": cfg.memory_limit,
+            "ran_at": gated_at,
         },
         seconds=round(time.perf_counter() - started, 2),
-        timings=timings,
+        timings=timer.timings,
     )
     (out_dir / RESULT_FILE).write_text(result.to_json() + "\n", encoding="utf-8")
     return result
 
 
-def _row_problems(
+def _load_one(
     con: duckdb.DuckDBPyConnection,
     spec: ExtractSpec,
-    loaded: Loaded,
-    verdict: RowVerdict,
-    complete: bool,
-    unknown_values: dict[str, list[tuple[str, int]]],
-) -> list[dict[str, Any]]:
-    grouped: dict[tuple[str, str], list[np.ndarray]] = {}
-    counts: dict[tuple[str, str], int] = {}
-    for rule, column, lines, count in verdict.per_check:
-        if count:
-            grouped.setdefault((rule, column), []).append(lines)
-            counts[(rule, column)] = counts.get((rule, column), 0) + count
-    wanted = {key: np.unique(np.concatenate(parts))[:EXAMPLES] for key, parts in grouped.items()}
-    examples = _row_examples(
-        con, spec, loaded.view, sorted({int(n) for v in wanted.values() for n in v})
-    )
-    raw = {r.line: {"line": r.line, "raw_line": r.text[:300]} for r in loaded.rejects}
-    out = []
-    for (rule, column), parts in grouped.items():
-        # Checks sharing a rule and column (a limit per channel) fail disjoint rows.
-        count = len(np.unique(np.concatenate(parts))) if complete else counts[(rule, column)]
-        sample = "" if complete else " (quarantine.csv lists a sample: the extract stops)"
-        if rule == "unknown_code" and unknown_values.get(column):
-            listed = ", ".join(f"{v!r} ({n:,})" for v, n in unknown_values[column])
-            sample = f"; most frequent: {listed}" + sample
-        out.append(
-            _problem(
-                spec.file_name,
-                rule,
-                "quarantine",
-                f"{count:,} rows quarantined: {RULE_TEXT.get(rule, rule)}{sample}",
-                count=count,
-                column=column,
-                examples=[
-                    examples.get(int(n)) or raw.get(int(n), {"line": int(n)})
-                    for n in wanted[(rule, column)]
-                ],
-            )
-        )
-    return out
+    facts: FileFacts,
+    state: DeliveryState,
+    cfg: GateConfig,
+    report: ExtractReport,
+    loaded: dict[str, Loaded],
+) -> list[Problem]:
+    """Load the extract into DuckDB; the problems only the load shows."""
+    ld = loaded[spec.name] = load_extract(con, spec, facts)
+    report.rows_in = ld.rows_in
+    found = _load_problems(spec, facts, ld, state, cfg, report)
+    if any(p.stops for p in found):
+        report.status = "stopped"
+    return found
 
 
-RULE_TEXT = {
-    "malformed_row": "wrong number of fields on the line",
-    "null_key": "key empty",
-    "malformed_key": "key not in the expected format",
-    "duplicate_key": "key delivered more than once with different values (all copies)",
-    "duplicate_row": "exact repeat of an earlier row (first copy kept)",
-    "missing_value": "required value empty",
-    "wrong_type": "value does not parse as its type",
-    "malformed_value": "value not in the expected format",
-    "wrong_utc_offset": "UTC offset is not Europe/London's at that time",
-    "unknown_code": "code not in the reference set",
-    "future_date": "date after today",
-    "outside_window": "date outside the declared window",
-    "timestamp_order": "timestamp before the one it follows",
-    "absurd_duration": "duration beyond the plausible maximum",
-    "exactly_one_of": "not exactly one of the alternative columns filled",
-    "missing_reference": "referenced row not in the referenced extract",
-    "quarantined_reference": "referenced row quarantined",
-    "date_order": "date before the referenced row's date",
-}
+def _release(
+    con: duckdb.DuckDBPyConnection, spec: ExtractSpec, later: tuple[ExtractSpec, ...]
+) -> None:
+    """Drop an extract's working tables once checked (its quarantine stays), unless a
+    later extract references it."""
+    if any(r.extract == spec.name for s in later for r in s.references):
+        return
+    for prefix in ("raw", "dups", "fails", "failing", "sample", "lines", "malformed"):
+        con.execute(f"drop table if exists {ident(f'{prefix}__{spec.name}')}")
+    con.execute(f"drop view if exists {ident(spec.name)}")
 
 
 def _write_quarantine(
@@ -714,44 +837,59 @@ def _write_quarantine(
     return path
 
 
-def _publish(
-    con: duckdb.DuckDBPyConnection,
-    out_dir: Path,
-    specs: tuple[ExtractSpec, ...],
-    facts: dict[str, FileFacts],
-    loaded: dict[str, Loaded],
-    quarantine: dict[str, str],
-    reports: dict[str, ExtractReport],
-) -> None:
-    """Validated CSVs: written into a staging folder, checked, then renamed into place.
-    A file with nothing quarantined (and no BOM) is copied byte for byte."""
-    staging = out_dir / ".gate-staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    for spec in specs:
-        target = staging / spec.file_name
-        report, f = reports[spec.name], facts[spec.name]
-        if report.quarantined == 0 and not f.bom:
-            shutil.copyfile(f.path, target)
-            continue
-        cols = ", ".join(ident(c) for c in spec.column_names)
-        written = con.execute(
-            f"""
-            copy (
-                select {cols} from {loaded[spec.name].view} v
-                anti join {quarantine[spec.name]} q on q.line = v.__line
-                order by v.__pos
-            ) to {literal(str(target))} (header, delimiter ',')
-            """
-        ).fetchone()[0]  # type: ignore[index]
-        if written != report.validated:
-            raise RuntimeError(
-                f"{spec.name}: wrote {written} rows, expected {report.validated} "
-                f"({report.rows_in} in, {report.quarantined} quarantined)"
+def _write_deliveries(out_dir: Path, reports: dict[str, ExtractReport], gated_at: str) -> Path:
+    """One row per extract: the delivery the validated copies come from."""
+    import csv
+
+    path = out_dir / DELIVERIES_FILE
+    tmp = out_dir / f".{DELIVERIES_FILE}.tmp"
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(DELIVERY_COLUMNS)
+        for name, r in reports.items():
+            writer.writerow(
+                [
+                    name,
+                    r.file,
+                    r.status,
+                    r.rows_in,
+                    r.validated,
+                    r.quarantined,
+                    r.bytes,
+                    r.sha256,
+                    gated_at,
+                ]
             )
-    for spec in specs:
-        os.replace(staging / spec.file_name, out_dir / spec.file_name)
-    staging.rmdir()
+    os.replace(tmp, path)
+    return path
+
+
+def _write_validated(
+    con: duckdb.DuckDBPyConnection,
+    staging: Path,
+    spec: ExtractSpec,
+    ld: Loaded,
+    verdict: Verdict,
+    report: ExtractReport,
+) -> None:
+    """The validated copy, typed Parquet in delivery order, without the quarantined rows,
+    into the staging folder (renamed into place if the whole run passes)."""
+    if verdict.quarantined == 0 and ld.in_file_order:
+        rows = f"select {typed_columns(spec)} from {ld.view}"
+    else:
+        rows = (
+            f"select {typed_columns(spec)} from {ld.view} "
+            f"where __line not in (select line from {verdict.table}) order by __pos"
+        )
+    target = staging / spec.validated_name
+    written = con.execute(
+        f"copy ({rows}) to {literal(str(target))} (format parquet, compression zstd)"
+    ).fetchone()[0]  # type: ignore[index]
+    if written != report.validated:
+        raise RuntimeError(
+            f"{spec.name}: wrote {written} rows, expected {report.validated} "
+            f"({report.rows_in} in, {report.quarantined} quarantined)"
+        )
 
 
 def record_accepted(

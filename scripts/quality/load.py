@@ -15,8 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from .contracts import ExtractSpec
 from .files import FileFacts
-from .spec import ExtractSpec
 
 TRUNCATION_ERRORS = {"MISSING COLUMNS", "UNTERMINATED QUOTES"}
 
@@ -42,6 +42,7 @@ class Loaded:
     rows: int  # rows loaded
     rejects: list[Reject] = field(default_factory=list)
     layout_error: str | None = None  # loaded rows could not be matched to source lines
+    in_file_order: bool = False  # the view reads the table straight (line = position + 2)
 
     @property
     def rows_in(self) -> int:
@@ -99,6 +100,7 @@ def _line_view(
             f"create or replace view {loaded.view} as "
             f"select rowid as __pos, rowid + 2 as __line, {cols} from {table}"
         )
+        loaded.in_file_order = True
         return
     if data_lines == loaded.rows + len(reject_lines):
         lines = np.setdiff1d(np.arange(2, facts.physical_lines + 1), reject_lines)

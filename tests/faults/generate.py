@@ -26,20 +26,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-EXTRACTS = (
-    "crimes",
-    "crime_outcomes",
-    "calls",
-    "incidents",
-    "periodic_returns",
-    "road_casualties",
-    "roads_enforcement",
-    "dashcam_submissions",
-    "vehicle_seizures",
-    "orders_and_civil_interventions",
-    "stop_search",
-    "use_of_force",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+from quality.contracts import EXTRACT_NAMES as EXTRACTS  # the contracts name the extracts
+
 LONDON = ZoneInfo("Europe/London")
 TODAY = "2025-11-01"  # the gate's injected "today" for every variant
 

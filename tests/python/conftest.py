@@ -1,5 +1,6 @@
-"""Shared fixtures: demo extracts generated into a temporary folder, and a warehouse
-built from them by `dbt build` (every dbt data test and unit test included).
+"""Shared fixtures: demo extracts generated into a temporary folder, checked by the
+extract gate (validated Parquet copies), and a warehouse built from those by `dbt build`
+(every dbt data test and unit test included).
 
 Nothing here touches data/landing or warehouse/police.duckdb.
 """
@@ -12,35 +13,49 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+
+from quality import SPECS, GateConfig, GateResult, run_gate  # noqa: E402
+from quality.checks import typed_columns  # noqa: E402
+from quality.gate import (  # noqa: E402
+    DELIVERIES_FILE,
+    DELIVERY_COLUMNS,
+    QUARANTINE_COLUMNS,
+    QUARANTINE_FILE,
+)
+
 DEMO_SEED = 20251101
+DEMO_TODAY = date(2025, 11, 1)  # the demo delivery's "today": after its last month
 
 
-def dbt_env(landing_dir: Path, warehouse_path: Path) -> dict[str, str]:
+def dbt_env(validated_dir: Path, warehouse_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DO_NOT_TRACK="1",
-        POLICE_LANDING_DIR=str(landing_dir),
+        POLICE_VALIDATED_DIR=str(validated_dir),
         POLICE_BUILD_PATH=str(warehouse_path),
     )
     return env
 
 
 def run_dbt(
-    args: list[str], landing_dir: Path, warehouse_path: Path
+    args: list[str], validated_dir: Path, warehouse_path: Path
 ) -> subprocess.CompletedProcess[str]:
-    """Run dbt from the project folder with its own target and log folders."""
+    """Run dbt from the project folder with its own target and log folders, on the
+    validated copies (Parquet) in validated_dir."""
     work = warehouse_path.parent
     dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
         [str(dbt), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=PROJECT_DIR,
-        env=dbt_env(landing_dir, warehouse_path),
+        env=dbt_env(validated_dir, warehouse_path),
         capture_output=True,
         text=True,
         check=False,
@@ -70,10 +85,44 @@ def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return landing
 
 
+def gate(landing: Path, out: Path, **settings: object) -> GateResult:
+    """The extract gate on a landing folder: validated copies (Parquet), quarantine and
+    delivery log in `out`, as the pipeline runs it (no Data Docs)."""
+    config = GateConfig(today=DEMO_TODAY, data_docs=False).with_overrides(**settings)
+    result = run_gate(landing, out, out / ".state", config=config)
+    assert result.passed, result.summary()
+    return result
+
+
+def unchecked_copies(landing: Path, out: Path) -> Path:
+    """The extracts typed as the gate writes them, without its checks: for a test of
+    what dbt does with rows the gate would have stopped or quarantined."""
+    out.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect() as con:
+        for spec in SPECS:
+            columns = ", ".join(f"'{c}': 'VARCHAR'" for c in spec.column_names)
+            con.execute(
+                f"copy (select {typed_columns(spec)} from read_csv('{landing / spec.file_name}', "
+                f"header = true, columns = {{{columns}}})) "
+                f"to '{out / spec.validated_name}' (format parquet)"
+            )
+    # An empty quarantine and delivery log, the gate's other two outputs dbt reads.
+    (out / QUARANTINE_FILE).write_text(",".join(QUARANTINE_COLUMNS) + "\n", encoding="utf-8")
+    (out / DELIVERIES_FILE).write_text(",".join(DELIVERY_COLUMNS) + "\n", encoding="utf-8")
+    return out
+
+
 @pytest.fixture(scope="session")
-def built_warehouse(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_validated(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("validated")
+    gate(demo_landing, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(demo_validated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     warehouse = tmp_path_factory.mktemp("warehouse") / "police.duckdb"
-    result = run_dbt(["build"], demo_landing, warehouse)
+    result = run_dbt(["build"], demo_validated, warehouse)
     assert result.returncode == 0, "dbt build failed:\n" + result.stdout[-6000:]
     return warehouse
 
@@ -90,7 +139,7 @@ def query(built_warehouse: Path) -> Callable[[str], list[tuple]]:
 
 @pytest.fixture(scope="session")
 def press_release_warehouse(
-    built_warehouse: Path, demo_landing: Path, tmp_path_factory: pytest.TempPathFactory
+    built_warehouse: Path, demo_validated: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """The built warehouse, copied, with the KPI models (int_kpi_windows and everything
     downstream, their tests included) rebuilt with the press release's period vars."""
@@ -100,7 +149,7 @@ def press_release_warehouse(
     shutil.copyfile(built_warehouse, warehouse)
     result = run_dbt(
         ["build", "--select", "int_kpi_windows+", "--vars", json.dumps(PRESS_RELEASE_VARS)],
-        demo_landing,
+        demo_validated,
         warehouse,
     )
     assert result.returncode == 0, "dbt build (press vars) failed:\n" + result.stdout[-6000:]

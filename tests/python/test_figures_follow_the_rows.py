@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import fetch_rows, run_dbt
+from conftest import fetch_rows, gate, run_dbt
 
 MODELS_ONLY = ["build", "--exclude", "test_type:data", "test_type:unit"]
 REMOVED = 37
@@ -24,9 +24,9 @@ def scorecard(warehouse: Path) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def thinned_landing(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def thinned_validated(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo extracts less REMOVED recorded Birmingham crimes of the current window
-    (and their outcomes); the other extracts unchanged."""
+    (and their outcomes), the other extracts unchanged, through the gate."""
     out = tmp_path_factory.mktemp("thinned")
     for extract in demo_landing.glob("*.csv"):
         (out / extract.name).symlink_to(extract)
@@ -55,14 +55,16 @@ def thinned_landing(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory
             f"copy (select * from {outcomes} where crime_reference not in "
             f"(select crime_reference from removed)) to '{out / 'crime_outcomes.csv'}' (header)"
         )
-    return out
+    validated = tmp_path_factory.mktemp("thinned_validated")
+    gate(out, validated)
+    return validated
 
 
 def test_removing_crimes_lowers_the_figures_by_exactly_that_many(
-    built_warehouse: Path, thinned_landing: Path, tmp_path: Path
+    built_warehouse: Path, thinned_validated: Path, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "thinned.duckdb"
-    result = run_dbt(MODELS_ONLY, thinned_landing, warehouse)
+    result = run_dbt(MODELS_ONLY, thinned_validated, warehouse)
     assert result.returncode == 0, result.stdout[-4000:]
 
     before, after = scorecard(built_warehouse), scorecard(warehouse)
@@ -83,12 +85,12 @@ def test_removing_crimes_lowers_the_figures_by_exactly_that_many(
     }
 
 
-def test_period_vars_recompute_every_figure(demo_landing: Path, tmp_path: Path) -> None:
+def test_period_vars_recompute_every_figure(demo_validated: Path, tmp_path: Path) -> None:
     """With the current window set to the baseline window, every live KPI whose windows
     are not lagged equals its baseline."""
     warehouse = tmp_path / "same_window.duckdb"
     same_window = {"current_start": "2023-04-01", "current_end": "2024-03-31"}
-    result = run_dbt([*MODELS_ONLY, "--vars", json.dumps(same_window)], demo_landing, warehouse)
+    result = run_dbt([*MODELS_ONLY, "--vars", json.dumps(same_window)], demo_validated, warehouse)
     assert result.returncode == 0, result.stdout[-4000:]
 
     rows = fetch_rows(

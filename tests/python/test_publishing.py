@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, generate_extracts, run_dbt
+from conftest import PROJECT_DIR, generate_extracts, run_dbt, unchecked_copies
 
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
@@ -128,7 +128,8 @@ def test_published_warehouse_reads_no_extract(deployed: Warehouse) -> None:
         schemas = {row[0] for row in con.sql("select schema_name from duckdb_schemas()").fetchall()}
         views_over_files = con.sql(
             "select schema_name, view_name from duckdb_views() "
-            "where not internal and lower(sql) like '%read_csv%'"
+            "where not internal and (lower(sql) like '%read_csv%' "
+            "or lower(sql) like '%read_parquet%')"
         ).fetchall()
         (facts,) = con.sql(
             "select count(*) from duckdb_tables() where schema_name = 'marts' "
@@ -142,8 +143,8 @@ def test_published_warehouse_reads_no_extract(deployed: Warehouse) -> None:
 
 def test_a_fact_rule_stops_dbt_without_the_gate(small_landing: Path, tmp_path: Path) -> None:
     """Staging carries no data tests; a row the gate would have quarantined still cannot
-    reach a fact when dbt runs on the extracts directly: a call both answered and
-    abandoned breaks fct_calls' check constraint, and the build names it."""
+    reach a fact when dbt runs on unchecked copies of the extracts: a call both answered
+    and abandoned breaks fct_calls' check constraint, and the build names it."""
     landing = tmp_path / "landing"
     shutil.copytree(small_landing, landing)
     calls = landing / "calls.csv"
@@ -156,7 +157,8 @@ def test_a_fact_rule_stops_dbt_without_the_gate(small_landing: Path, tmp_path: P
         ),
         encoding="utf-8",
     )
-    result = run_dbt(["build", "--select", "+fct_calls"], landing, tmp_path / "police.duckdb")
+    validated = unchecked_copies(landing, tmp_path / "unchecked")
+    result = run_dbt(["build", "--select", "+fct_calls"], validated, tmp_path / "police.duckdb")
     assert result.returncode == 1
     assert "fct_calls" in result.stdout
     assert "CHECK constraint failed" in result.stdout

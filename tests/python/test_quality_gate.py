@@ -39,9 +39,9 @@ from faults.generate import (
 )
 
 from quality import GateConfig, GateResult, run_gate
-from quality.checks import _london_offset_ok
+from quality.checks import london_offset_ok
+from quality.contracts import SPECS, ExtractSpec, load_contracts
 from quality.files import compare_header
-from quality.spec import SPECS, Column, ExtractSpec
 
 CONFIG = GateConfig(today=date.fromisoformat(TODAY), data_docs=False)
 STATE_FILE = "accepted_deliveries.json"
@@ -94,23 +94,45 @@ def quarantine_rows(out: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def validated_text(out: Path, name: str) -> list[tuple[str, ...]]:
+    """The validated copy's rows in file order, each text-kind column (ids, codes, text,
+    dates) as text: what the delivered file holds for them."""
+    spec = next(s for s in SPECS if s.name == name)
+    columns = [c.name for c in spec.columns if c.kind not in ("timestamp", "number")]
+    listed = ", ".join(f"coalesce(cast(\"{c}\" as varchar), '')" for c in columns)
+    with duckdb.connect() as con:
+        return con.sql(f"select {listed} from '{out / spec.validated_name}'").fetchall()
+
+
+def delivered_text(landing: Path, name: str, skip: set[int]) -> list[tuple[str, ...]]:
+    """The delivered rows, less the lines in `skip`, as validated_text shows them."""
+    spec = next(s for s in SPECS if s.name == name)
+    keep = [i for i, c in enumerate(spec.columns) if c.kind not in ("timestamp", "number")]
+    rows = []
+    for number, text in enumerate(data_lines(landing / f"{name}.csv"), start=2):
+        if number not in skip:
+            values = next(csv.reader([text]))
+            rows.append(tuple(values[i] for i in keep))
+    return rows
+
+
 def assert_nothing_lost(landing: Path, out: Path, result: GateResult) -> None:
-    """Per extract: rows in = validated + quarantined; the validated file is the
-    delivered file without the quarantined lines (same rows, order and format); each
-    quarantine record carries its original row."""
+    """Per extract: rows in = validated + quarantined; the validated copy is the
+    delivered file without the quarantined lines (same rows, same order, each in its
+    contract type); each quarantine record carries its original row."""
     records = quarantine_rows(out)
     for name in result.extracts:
         delivered = data_lines(landing / f"{name}.csv")
-        validated = data_lines(out / f"{name}.csv")
         mine = [r for r in records if r["extract"] == name]
         lines = {int(r["line"]) for r in mine}
         assert len(lines) == len(mine), f"{name}: a line quarantined twice"
         report = result.extracts[name]
         assert report.rows_in == len(delivered)
         assert report.quarantined == len(mine)
+        validated = validated_text(out, name)
         assert report.validated == len(validated)
         assert len(delivered) == len(validated) + len(mine)
-        kept = [text for n, text in enumerate(delivered, start=2) if n not in lines]
+        kept = delivered_text(landing, name, lines)
         assert validated == kept, f"{name}: validated rows differ from the delivered ones"
         for record in mine:
             original = delivered[int(record["line"]) - 2]
@@ -133,9 +155,9 @@ def test_clean_set_passes_with_zero_quarantine(clean: Path, states: dict[str, ob
         assert report.status == "accepted"
         assert report.quarantined == 0 and report.rows_in == report.validated > 0
         assert report.previous_rows is not None  # volume compared with yesterday's delivery
-        assert (out / f"{name}.csv").read_bytes() == (clean / f"{name}.csv").read_bytes()
-    assert {p["level"] for p in result.problems} <= {"warning"}
-    assert not [p for p in result.problems if p["rule"] == "first_delivery"]
+        assert validated_text(out, name) == delivered_text(clean, name, set())
+    assert {p.level for p in result.problems} <= {"warning"}
+    assert not [p for p in result.problems if p.rule == "first_delivery"]
     # GX Data Docs: one validation per extract, index in the result.
     assert result.data_docs and Path(result.data_docs).is_file()
     pages = list((out / "data_docs" / "validations").rglob("*.html"))
@@ -158,28 +180,27 @@ def test_fault(kind: str, clean: Path, states: dict[str, object], tmp_path: Path
     result = run_gate(landing, out, state, config=CONFIG, specs=specs_for(fault))
 
     file = f"{fault.extract}.csv"
-    fired = [p for p in result.problems if p["file"] == file and p["rule"] == fault.rule]
+    fired = [p for p in result.problems if p.where == file and p.rule == fault.rule]
     assert fired, f"{fault.rule} did not fire:\n{result.summary()}"
     problem = fired[0]
-    assert problem["stops"] is fault.stops
-    assert set(problem) >= {"file", "rule", "count", "examples", "stops"}
-    assert len(problem["examples"]) <= 3
+    assert problem.stops is fault.stops
+    assert len(problem.examples) <= 3
     json.dumps(result.to_dict())
     lines = set(manifest["lines"])  # type: ignore[arg-type]
 
     if fault.stops:
         assert not result.passed
-        assert not [n for n in EXTRACTS if (out / f"{n}.csv").exists()], "validated output"
+        assert not list(out.glob("*.parquet")), "validated output"
         assert not (out / ".gate-staging").exists()
         if fault.state:
             assert (state / STATE_FILE).read_bytes() == state_before
         else:
             assert not (state / STATE_FILE).exists()
         quarantined = {int(r["line"]) for r in quarantine_rows(out) if r["extract"] == file[:-4]}
-        example_lines = {e.get("line") for e in problem["examples"]}
+        example_lines = {e.get("line") for e in problem.examples}
         if fault.rule == "quarantine_over_threshold":  # counted exactly, listed as a sample
             report = result.extracts[fault.extract]
-            assert report.quarantined == problem["count"] == len(lines)
+            assert report.quarantined == problem.count == len(lines)
             assert report.quarantine_complete is False
             assert quarantined and quarantined <= lines
         elif lines - {1}:  # the lines at fault are in the examples
@@ -201,12 +222,12 @@ def test_fault(kind: str, clean: Path, states: dict[str, object], tmp_path: Path
         assert {r["all_rules"] for r in mine} == {
             "future_date:recorded_date;outside_window:recorded_date"
         }
-        assert {p["rule"] for p in result.problems if p["level"] == "quarantine"} == {
+        assert {p.rule for p in result.problems if p.level == "quarantine"} == {
             "future_date",
             "outside_window",
         }
-    assert problem["count"] == len(lines)
-    assert {e["line"] for e in problem["examples"]} <= lines
+    assert problem.count == len(lines)
+    assert {e["line"] for e in problem.examples} <= lines
     cascaded = {name for name, _ in fault.cascade}
     for name, rule in fault.cascade:
         assert {r["rule"] for r in records if r["extract"] == name} == {rule}
@@ -222,8 +243,8 @@ def test_same_delivery_can_be_allowed_for_a_rerun(
     config = CONFIG.with_overrides(allow_same_delivery=True)
     result = run_gate(clean, tmp_path / "out", tmp_path / "state", config=config)
     assert result.passed
-    same = [p for p in result.problems if p["rule"] == "same_delivery"]
-    assert len(same) == len(EXTRACTS) and not any(p["stops"] for p in same)
+    same = [p for p in result.problems if p.rule == "same_delivery"]
+    assert len(same) == len(EXTRACTS) and not any(p.stops for p in same)
 
 
 def test_a_rebuild_passes_only_if_every_extract_is_the_latest_delivery(
@@ -239,7 +260,7 @@ def test_a_rebuild_passes_only_if_every_extract_is_the_latest_delivery(
     make_variant(clean, tmp_path / "landing", "utf8_bom")  # crimes.csv changes
     partial = run_gate(tmp_path / "landing", tmp_path / "out", tmp_path / "state", config=config)
     assert not partial.passed and not partial.settings["rerun_of_latest_delivery"]
-    stale = {p["file"] for p in partial.stopping_problems if p["rule"] == "same_delivery"}
+    stale = {p.where for p in partial.stopping_problems if p.rule == "same_delivery"}
     assert stale == {f"{name}.csv" for name in EXTRACTS if name != "crimes"}
 
 
@@ -278,22 +299,46 @@ def test_cli_exit_codes_and_config_file(clean: Path, tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr
     payload = json.loads(run.stdout)
     assert payload["settings"]["today"] == TODAY
-    assert [p["rule"] for p in payload["problems"] if p["stops"]] == ["missing_file"]
+    assert [p["rule"] for p in payload["problems"] if p["level"] == "stop"] == ["missing_file"]
 
 
-def test_a_new_extract_is_one_spec_entry(tmp_path: Path) -> None:
-    """A spec the demo does not have (a number column), and a file with a blank line and
-    a line break inside a quoted value: source lines still point at the right rows."""
-    readings = ExtractSpec(
-        name="readings",
-        columns=(
-            Column("id", "id", pattern=r"R\d+"),
-            Column("value", "number"),
-            Column("kind", "code", codes=("A", "B")),
-            Column("day", "date", in_window=True),
-        ),
-        key=("id",),
+READINGS_SOURCES = """
+version: 2
+sources:
+  - name: meters
+    tables:
+      - name: readings
+        config:
+          meta:
+            contract:
+              key: [id]
+        columns:
+          - name: id
+            data_type: varchar
+            config: {meta: {kind: id, pattern: 'R\\d+'}}
+          - name: value
+            data_type: double
+            config: {meta: {kind: number}}
+          - name: kind
+            data_type: varchar
+            config: {meta: {kind: code, codes: reading_kind}}
+          - name: day
+            data_type: date
+            config: {meta: {kind: date, in_window: true}}
+"""
+
+
+def test_a_new_extract_is_one_source_table_in_yml(tmp_path: Path) -> None:
+    """An extract the demo does not have, declared as a dbt source table (its code list a
+    seed of its own), and a file with a blank line and a line break inside a quoted
+    value: source lines still point at the right rows, the copy is typed."""
+    (tmp_path / "_meters__sources.yml").write_text(READINGS_SOURCES)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "ref_code_lists.csv").write_text(
+        "code_list,code,label\nreading_kind,A,A\nreading_kind,B,B\n"
     )
+    (readings,) = load_contracts([tmp_path / "_meters__sources.yml"])
     landing = tmp_path / "landing"
     landing.mkdir()
     (landing / "readings.csv").write_text(
@@ -305,8 +350,9 @@ def test_a_new_extract_is_one_spec_entry(tmp_path: Path) -> None:
         'R4,3,"B\n",2024-01-04\n'
         "R5,4,C,2024-13-01\n"
     )
+    config = CONFIG.with_overrides(seeds_dir=seeds)
     result = run_gate(
-        landing, tmp_path / "out", tmp_path / "state", config=CONFIG, threshold=0.9,
+        landing, tmp_path / "out", tmp_path / "state", config=config, threshold=0.9,
         specs=(readings,),
     )  # fmt: skip
     assert result.passed, result.summary()
@@ -318,12 +364,11 @@ def test_a_new_extract_is_one_spec_entry(tmp_path: Path) -> None:
     }
     assert records[8]["all_rules"] == "unknown_code:kind;wrong_type:day"
     assert json.loads(records[6]["row"])["kind"] == "B\n"
-    with (tmp_path / "out" / "readings.csv").open(newline="") as handle:
-        assert list(csv.reader(handle)) == [
-            ["id", "value", "kind", "day"],
-            ["R1", "1.5", "A", "2024-01-01"],
-            ["R3", "2", "B", "2024-01-03"],
-        ]
+    with duckdb.connect() as con:
+        rows = con.sql(f"select * from '{tmp_path / 'out' / 'readings.parquet'}'").fetchall()
+        types = con.sql(f"describe select * from '{tmp_path / 'out' / 'readings.parquet'}'")
+        assert [row[1] for row in types.fetchall()] == ["VARCHAR", "DOUBLE", "VARCHAR", "DATE"]
+    assert rows == [("R1", 1.5, "A", date(2024, 1, 1)), ("R3", 2.0, "B", date(2024, 1, 3))]
     report = result.extracts["readings"]
     assert (report.rows_in, report.validated, report.quarantined) == (5, 2, 3)
 
@@ -355,13 +400,14 @@ def test_london_offset_rule_matches_the_tz_database() -> None:
                 local = instant.astimezone(london)
                 right = int((local.utcoffset() or timedelta(0)).total_seconds() // 60)
                 for offset in (0, 60):
-                    wall = instant + timedelta(minutes=offset)
-                    cases.append((wall.replace(tzinfo=None), offset, offset == right))
-    frame = pd.DataFrame(cases, columns=["__l_ts", "__o_ts", "expected"])
+                    wall = (instant + timedelta(minutes=offset)).replace(tzinfo=None)
+                    text = f"{wall:%Y-%m-%d %H:%M:%S}+{offset // 60:02d}:00"
+                    cases.append((text, wall, offset, offset == right))
+    frame = pd.DataFrame(cases, columns=["ts", "__l_ts", "__o_ts", "expected"])
     with duckdb.connect() as con:
         con.register("t", frame)
         wrong = con.execute(
-            f"select count(*) from t where ({_london_offset_ok('ts')}) <> expected"
+            f"select count(*) from t where ({london_offset_ok('ts')}) <> expected"
         ).fetchone()
     assert wrong == (0,)
 

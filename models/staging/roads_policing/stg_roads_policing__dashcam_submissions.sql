@@ -11,7 +11,7 @@ renamed as (
     select
         submission_id as dashcam_submission_id,
         cast(submitted_date as date) as submitted_date,
-        cast(nullif(trim(outcome_date), '') as date) as outcome_date,
+        outcome_date,
         trim(neighbourhood_code) as neighbourhood_code,
         lower(trim(offence_reported)) as offence_reported,
         lower(trim(outcome)) as outcome

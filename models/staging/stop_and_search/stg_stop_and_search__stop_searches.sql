@@ -10,16 +10,16 @@ renamed as (
 
     select
         stop_search_id,
-        {{ offset_timestamp_to_instant('searched_at') }} as searched_at,
-        {{ offset_timestamp_local_date('searched_at') }} as searched_date,
+        searched_at,
+        {{ local_date('searched_at') }} as searched_date,
         search_type,
         case trim(part_of_policing_operation)
             when 'True' then true
             when 'False' then false
         end as is_part_of_policing_operation,
         nullif(trim(policing_operation), '') as policing_operation,
-        cast(nullif(trim(latitude), '') as double) as latitude,
-        cast(nullif(trim(longitude), '') as double) as longitude,
+        latitude,
+        longitude,
         nullif(trim(gender), '') as gender,
         nullif(trim(age_range), '') as age_range,
         nullif(trim(self_defined_ethnicity), '') as self_defined_ethnicity,
