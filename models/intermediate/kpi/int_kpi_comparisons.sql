@@ -23,14 +23,14 @@ catalogue as (
 baseline as (
 
     select * from kpi_values
-    where window_kind in ('baseline', 'year_on_year_baseline', 'year_to_date_baseline')
+    where window_role = 'baseline'
 
 ),
 
 current_period as (
 
     select * from kpi_values
-    where window_kind in ('current', 'year_on_year_current', 'year_to_date_current')
+    where window_role = 'current'
 
 ),
 
@@ -44,6 +44,7 @@ compared as (
         catalogue.unit,
         catalogue.polarity,
         catalogue.kpi_status,
+        baseline.area_level,
         baseline.area_code,
         baseline.window_start as baseline_start,
         baseline.window_end as baseline_end,

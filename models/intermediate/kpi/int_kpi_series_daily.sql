@@ -1,12 +1,30 @@
 {{ config(materialized='table') }}
--- Each series counted and summed per day, for every LPA and for the force as a whole
--- (area_code FORCE), from the neighbourhood counts. Calls have no LPA: they count
--- force-wide only. Small: one row per series, area and day with events.
+-- Each series counted and summed per day at every area grain a KPI can ask for: each
+-- neighbourhood, each LPA and the force as a whole (area_level neighbourhood, lpa,
+-- force; area_code the neighbourhood or LPA code, or FORCE). The one pass over the
+-- events (int_kpi_series_events) that every count, sum, mean and return figure starts
+-- from. Events without a neighbourhood (road casualties) count by LPA and force-wide;
+-- events without an LPA (calls, returns) force-wide only.
 with
 
-neighbourhood_days as (
+events as (
 
-    select * from {{ ref('int_kpi_series_daily_by_neighbourhood') }}
+    select * from {{ ref('int_kpi_series_events') }}
+
+),
+
+by_neighbourhood as (
+
+    select
+        series_id,
+        event_date,
+        lpa_code,
+        neighbourhood_code,
+        count(*) as event_count,
+        sum(event_value) as value_sum
+
+    from events
+    group by series_id, event_date, lpa_code, neighbourhood_code
 
 ),
 
@@ -14,13 +32,13 @@ by_lpa as (
 
     select
         series_id,
-        lpa_code as area_code,
         event_date,
+        lpa_code,
         sum(event_count) as event_count,
         sum(value_sum) as value_sum
 
-    from neighbourhood_days
-    group by series_id, lpa_code, event_date
+    from by_neighbourhood
+    group by series_id, event_date, lpa_code
 
 ),
 
@@ -28,7 +46,6 @@ force_wide as (
 
     select
         series_id,
-        'FORCE' as area_code,
         event_date,
         sum(event_count) as event_count,
         sum(value_sum) as value_sum
@@ -40,12 +57,38 @@ force_wide as (
 
 final as (
 
-    select * from by_lpa
-    where area_code is not null
+    select
+        series_id,
+        'neighbourhood' as area_level,
+        neighbourhood_code as area_code,
+        event_date,
+        event_count,
+        value_sum
+    from by_neighbourhood
+    where neighbourhood_code is not null
 
     union all
 
-    select * from force_wide
+    select
+        series_id,
+        'lpa' as area_level,
+        lpa_code as area_code,
+        event_date,
+        event_count,
+        value_sum
+    from by_lpa
+    where lpa_code is not null
+
+    union all
+
+    select
+        series_id,
+        'force' as area_level,
+        'FORCE' as area_code,
+        event_date,
+        event_count,
+        value_sum
+    from force_wide
 
 )
 

@@ -31,6 +31,7 @@ final as (
         events.series_id,
         events.event_date,
         events.lpa_code,
+        events.neighbourhood_code,
         events.event_value
 
     from events

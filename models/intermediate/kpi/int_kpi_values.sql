@@ -1,20 +1,21 @@
 {{ config(materialized='table') }}
--- The value of every KPI over every window, force-wide (area_code FORCE) and, where the
--- catalogue says it has an LPA breakdown, per LPA; computed as the catalogue says: count
--- or sum of the numerator series, its mean or median value, numerator / denominator x
--- 100 (percent_of), or per 1,000 residents. Counts, sums and means come from the daily
--- aggregates; medians need the events themselves (int_kpi_series_median_events).
--- Periodic returns (one event per return period, valued at its figure): latest (the
--- figure of the latest return in the window), latest_percent_of (numerator / denominator
--- x 100 at the numerator's latest return), period_sum (the returns in the window added
--- up), ratio_of_sums and percent_of_sums (summed numerator / summed denominator); a
--- window without a return has no value (null), never 0.
--- rate_ratio compares two series each
--- per its own population (kpi_series_populations): (numerator events / numerator
--- population) / (denominator events / denominator population), e.g. searches of Black
--- people per Black resident over searches of White people per White resident.
--- Each window keeps its comparison_mode
--- (int_kpi_windows); window_kind alone already tells the windows of a KPI apart.
+-- The value of every KPI over every window and area: force-wide (area FORCE), per LPA
+-- where the catalogue says has_lpa_breakdown, per neighbourhood where it says
+-- has_neighbourhood_breakdown (scorecard windows only). One path for every calculation
+-- and grain: each window's numerator and denominator series are totalled over the
+-- window from the daily counts (int_kpi_series_daily), medians from the events
+-- (int_kpi_series_median_events), and the catalogue's calculation turns them into the
+-- value:
+--   count, sum, mean (sum / count), median, percent_of (numerator / denominator x 100),
+--   per_1000_population (of the area), rate_ratio ((numerator events / numerator
+--   population) / (denominator events / denominator population), each series' group
+--   from kpi_series_populations: searches of Black people per Black resident over
+--   searches of White people per White resident);
+--   periodic returns (one event per return period, valued at its figure): latest (the
+--   figure of the latest return in the window), latest_percent_of (numerator /
+--   denominator x 100 at the numerator's latest return), period_sum (the returns in the
+--   window added up), ratio_of_sums and percent_of_sums (summed numerator / summed
+--   denominator); a window without a return has no value (null), never 0.
 with
 
 windows as (
@@ -44,6 +45,12 @@ median_events as (
 lpas as (
 
     select * from {{ ref('dim_local_policing_areas') }}
+
+),
+
+neighbourhoods as (
+
+    select * from {{ ref('dim_neighbourhoods') }}
 
 ),
 
@@ -88,6 +95,15 @@ rate_ratio_populations as (
 areas as (
 
     select
+        'force' as area_level,
+        'FORCE' as area_code,
+        sum(population_2021) as population_2021
+    from lpas
+
+    union all
+
+    select
+        'lpa' as area_level,
         lpa_code as area_code,
         population_2021
     from lpas
@@ -95,9 +111,10 @@ areas as (
     union all
 
     select
-        'FORCE' as area_code,
-        sum(population_2021) as population_2021
-    from lpas
+        'neighbourhood' as area_level,
+        neighbourhood_code as area_code,
+        cast(null as integer) as population_2021
+    from neighbourhoods
 
 ),
 
@@ -107,8 +124,10 @@ kpi_windows_by_area as (
         windows.kpi_id,
         windows.comparison_mode,
         windows.window_kind,
+        windows.window_role,
         windows.window_start,
         windows.window_end,
+        areas.area_level,
         areas.area_code,
         areas.population_2021,
         catalogue.calculation,
@@ -119,32 +138,102 @@ kpi_windows_by_area as (
     inner join catalogue
         on windows.kpi_id = catalogue.kpi_id
     inner join areas
-        on areas.area_code = 'FORCE' or catalogue.has_lpa_breakdown
+        on
+            areas.area_level = 'force'
+            or (areas.area_level = 'lpa' and catalogue.has_lpa_breakdown)
+            or (
+                areas.area_level = 'neighbourhood'
+                and catalogue.has_neighbourhood_breakdown
+                and windows.window_role != 'trend'
+            )
 
 ),
 
-numerators as (
+-- Each window's series in its two roles: the numerator, and the denominator.
+window_series as (
 
     select
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code,
-        sum(series_daily.event_count) as event_count,
-        sum(series_daily.value_sum) as value_sum
-
+        kpi_id,
+        window_kind,
+        window_start,
+        window_end,
+        area_code,
+        calculation,
+        'numerator' as series_role,
+        numerator_series as series_id
     from kpi_windows_by_area
+    where numerator_series is not null
+
+    union all
+
+    select
+        kpi_id,
+        window_kind,
+        window_start,
+        window_end,
+        area_code,
+        calculation,
+        'denominator' as series_role,
+        denominator_series as series_id
+    from kpi_windows_by_area
+    where denominator_series is not null
+
+),
+
+-- Each role's events in the window: counted, summed, and the date of the latest.
+series_totals as (
+
+    select
+        window_series.kpi_id,
+        window_series.window_kind,
+        window_series.window_end,
+        window_series.area_code,
+        window_series.series_role,
+        sum(series_daily.event_count) as event_count,
+        sum(series_daily.value_sum) as value_sum,
+        max(series_daily.event_date) as latest_date
+
+    from window_series
     inner join series_daily
         on
-            kpi_windows_by_area.numerator_series = series_daily.series_id
-            and kpi_windows_by_area.area_code = series_daily.area_code
+            window_series.series_id = series_daily.series_id
+            and window_series.area_code = series_daily.area_code
             and series_daily.event_date
-            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+            between window_series.window_start and window_series.window_end
     group by
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code
+        window_series.kpi_id,
+        window_series.window_kind,
+        window_series.window_end,
+        window_series.area_code,
+        window_series.series_role
+
+),
+
+-- Latest-return KPIs: each role's figure at the numerator's latest return.
+latest_figures as (
+
+    select
+        window_series.kpi_id,
+        window_series.window_kind,
+        window_series.window_end,
+        window_series.area_code,
+        window_series.series_role,
+        series_daily.value_sum as latest_value
+
+    from window_series
+    inner join series_totals as numerator_totals
+        on
+            window_series.kpi_id = numerator_totals.kpi_id
+            and window_series.window_kind = numerator_totals.window_kind
+            and window_series.window_end = numerator_totals.window_end
+            and window_series.area_code = numerator_totals.area_code
+            and numerator_totals.series_role = 'numerator'
+    inner join series_daily
+        on
+            window_series.series_id = series_daily.series_id
+            and window_series.area_code = series_daily.area_code
+            and numerator_totals.latest_date = series_daily.event_date
+    where window_series.calculation in ('latest', 'latest_percent_of')
 
 ),
 
@@ -153,7 +242,7 @@ median_events_by_area as (
     select
         series_id,
         event_date,
-        lpa_code as area_code,
+        'FORCE' as area_code,
         event_value
     from median_events
 
@@ -162,9 +251,20 @@ median_events_by_area as (
     select
         series_id,
         event_date,
-        'FORCE' as area_code,
+        lpa_code as area_code,
         event_value
     from median_events
+    where lpa_code is not null
+
+    union all
+
+    select
+        series_id,
+        event_date,
+        neighbourhood_code as area_code,
+        event_value
+    from median_events
+    where neighbourhood_code is not null
 
 ),
 
@@ -193,82 +293,50 @@ medians as (
 
 ),
 
-denominators as (
+-- One row per window and area, each role's figures side by side.
+figures as (
 
     select
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code,
-        sum(series_daily.event_count) as event_count,
-        -- the returns' ratio_of_sums and percent_of_sums divide by the summed figures
-        sum(series_daily.value_sum) as value_sum
+        series_totals.kpi_id,
+        series_totals.window_kind,
+        series_totals.window_end,
+        series_totals.area_code,
+        max(
+            case when series_totals.series_role = 'numerator' then series_totals.event_count end
+        ) as numerator_count,
+        max(
+            case when series_totals.series_role = 'numerator' then series_totals.value_sum end
+        ) as numerator_sum,
+        max(
+            case
+                when series_totals.series_role = 'denominator' then series_totals.event_count
+            end
+        ) as denominator_count,
+        max(
+            case when series_totals.series_role = 'denominator' then series_totals.value_sum end
+        ) as denominator_sum,
+        max(
+            case when latest_figures.series_role = 'numerator' then latest_figures.latest_value end
+        ) as latest_numerator,
+        max(
+            case
+                when latest_figures.series_role = 'denominator' then latest_figures.latest_value
+            end
+        ) as latest_denominator
 
-    from kpi_windows_by_area
-    inner join series_daily
+    from series_totals
+    left join latest_figures
         on
-            kpi_windows_by_area.denominator_series = series_daily.series_id
-            and kpi_windows_by_area.area_code = series_daily.area_code
-            and series_daily.event_date
-            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+            series_totals.kpi_id = latest_figures.kpi_id
+            and series_totals.window_kind = latest_figures.window_kind
+            and series_totals.window_end = latest_figures.window_end
+            and series_totals.area_code = latest_figures.area_code
+            and series_totals.series_role = latest_figures.series_role
     group by
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code
-
-),
-
-latest_return_dates as (
-
-    select
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code,
-        kpi_windows_by_area.numerator_series,
-        kpi_windows_by_area.denominator_series,
-        max(series_daily.event_date) as latest_date
-
-    from kpi_windows_by_area
-    inner join series_daily
-        on
-            kpi_windows_by_area.numerator_series = series_daily.series_id
-            and kpi_windows_by_area.area_code = series_daily.area_code
-            and series_daily.event_date
-            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
-    where kpi_windows_by_area.calculation in ('latest', 'latest_percent_of')
-    group by
-        kpi_windows_by_area.kpi_id,
-        kpi_windows_by_area.window_kind,
-        kpi_windows_by_area.window_end,
-        kpi_windows_by_area.area_code,
-        kpi_windows_by_area.numerator_series,
-        kpi_windows_by_area.denominator_series
-
-),
-
-latest_returns as (
-
-    select
-        latest_return_dates.kpi_id,
-        latest_return_dates.window_kind,
-        latest_return_dates.window_end,
-        latest_return_dates.area_code,
-        numerator_returns.value_sum as latest_numerator,
-        denominator_returns.value_sum as latest_denominator
-
-    from latest_return_dates
-    inner join series_daily as numerator_returns
-        on
-            latest_return_dates.numerator_series = numerator_returns.series_id
-            and latest_return_dates.area_code = numerator_returns.area_code
-            and latest_return_dates.latest_date = numerator_returns.event_date
-    left join series_daily as denominator_returns
-        on
-            latest_return_dates.denominator_series = denominator_returns.series_id
-            and latest_return_dates.area_code = denominator_returns.area_code
-            and latest_return_dates.latest_date = denominator_returns.event_date
+        series_totals.kpi_id,
+        series_totals.window_kind,
+        series_totals.window_end,
+        series_totals.area_code
 
 ),
 
@@ -278,46 +346,36 @@ joined as (
         kpi_windows_by_area.kpi_id,
         kpi_windows_by_area.comparison_mode,
         kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_role,
         kpi_windows_by_area.window_start,
         kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_level,
         kpi_windows_by_area.area_code,
         kpi_windows_by_area.calculation,
         kpi_windows_by_area.population_2021,
         medians.median_value,
-        latest_returns.latest_numerator,
-        latest_returns.latest_denominator,
-        denominators.value_sum as denominator_sum,
+        figures.latest_numerator,
+        figures.latest_denominator,
+        figures.denominator_sum,
         rate_ratio_populations.numerator_population,
         rate_ratio_populations.denominator_population,
-        coalesce(numerators.event_count, 0) as numerator_count,
-        coalesce(numerators.value_sum, 0) as numerator_sum,
-        coalesce(denominators.event_count, 0) as denominator_count
+        coalesce(figures.numerator_count, 0) as numerator_count,
+        coalesce(figures.numerator_sum, 0) as numerator_sum,
+        coalesce(figures.denominator_count, 0) as denominator_count
 
     from kpi_windows_by_area
-    left join numerators
+    left join figures
         on
-            kpi_windows_by_area.kpi_id = numerators.kpi_id
-            and kpi_windows_by_area.window_kind = numerators.window_kind
-            and kpi_windows_by_area.window_end = numerators.window_end
-            and kpi_windows_by_area.area_code = numerators.area_code
-    left join denominators
-        on
-            kpi_windows_by_area.kpi_id = denominators.kpi_id
-            and kpi_windows_by_area.window_kind = denominators.window_kind
-            and kpi_windows_by_area.window_end = denominators.window_end
-            and kpi_windows_by_area.area_code = denominators.area_code
+            kpi_windows_by_area.kpi_id = figures.kpi_id
+            and kpi_windows_by_area.window_kind = figures.window_kind
+            and kpi_windows_by_area.window_end = figures.window_end
+            and kpi_windows_by_area.area_code = figures.area_code
     left join medians
         on
             kpi_windows_by_area.kpi_id = medians.kpi_id
             and kpi_windows_by_area.window_kind = medians.window_kind
             and kpi_windows_by_area.window_end = medians.window_end
             and kpi_windows_by_area.area_code = medians.area_code
-    left join latest_returns
-        on
-            kpi_windows_by_area.kpi_id = latest_returns.kpi_id
-            and kpi_windows_by_area.window_kind = latest_returns.window_kind
-            and kpi_windows_by_area.window_end = latest_returns.window_end
-            and kpi_windows_by_area.area_code = latest_returns.area_code
     left join rate_ratio_populations
         on kpi_windows_by_area.kpi_id = rate_ratio_populations.kpi_id
 
@@ -329,8 +387,10 @@ final as (
         kpi_id,
         comparison_mode,
         window_kind,
+        window_role,
         window_start,
         window_end,
+        area_level,
         area_code,
         numerator_count,
         denominator_count,

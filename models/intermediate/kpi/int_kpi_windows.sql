@@ -1,6 +1,6 @@
 -- The date windows every KPI is measured over, from the period vars. A scorecard
--- window belongs to a comparison_mode and is its comparison (window_kind ending
--- 'baseline') or its current window (ending 'current'):
+-- window belongs to a comparison_mode and is its comparison (window_role baseline) or
+-- its current window (window_role current); trend windows have window_role trend:
 --   plan_baseline  baseline: the plan baseline (vars baseline_start .. baseline_end),
 --                  moved back by the KPI's baseline_lag_months (negative: forward; a
 --                  periodic return whose baseline is a later snapshot);
@@ -42,6 +42,7 @@ current_windows as (
         kpi_id,
         'plan_baseline' as comparison_mode,
         'current' as window_kind,
+        'current' as window_role,
         {{ shift_months(current_start, '-window_lag_months') }} as window_start,
         {{ shift_months(current_end, '-window_lag_months') }} as window_end
 
@@ -53,6 +54,7 @@ current_windows as (
         kpi_id,
         'year_on_year' as comparison_mode,
         'year_on_year_current' as window_kind,
+        'current' as window_role,
         cast({{ dbt.dateadd(
             'day', '1', shift_months(year_on_year_end, '-12 - window_lag_months')
         ) }} as date) as window_start,
@@ -66,6 +68,7 @@ current_windows as (
         kpi_id,
         'year_to_date' as comparison_mode,
         'year_to_date_current' as window_kind,
+        'current' as window_role,
         {{ shift_months(year_to_date_start, '-window_lag_months') }} as window_start,
         {{ shift_months(year_to_date_end, '-window_lag_months') }} as window_end
 
@@ -79,6 +82,7 @@ scorecard_windows as (
         kpi_id,
         'plan_baseline' as comparison_mode,
         'baseline' as window_kind,
+        'baseline' as window_role,
         {{ shift_months(baseline_start, '-baseline_lag_months') }} as window_start,
         {{ shift_months(baseline_end, '-baseline_lag_months') }} as window_end
 
@@ -97,6 +101,7 @@ scorecard_windows as (
             when 'year_on_year' then 'year_on_year_baseline'
             else 'year_to_date_baseline'
         end as window_kind,
+        'baseline' as window_role,
         {{ shift_months('window_start', '-12') }} as window_start,
         {{ shift_months('window_end', '-12') }} as window_end
 
@@ -131,6 +136,7 @@ trend_windows as (
         kpi_id,
         cast(null as varchar) as comparison_mode,
         trend_window as window_kind,
+        'trend' as window_role,
         case trend_window
             when 'rolling_12_months'
                 then cast({{ dbt.dateadd(
