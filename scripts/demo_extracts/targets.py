@@ -14,12 +14,15 @@ window keys in the measures below.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
 from .periods import Window
+from .reference import DEFAULT_SEED_DIR
+from .reported import released, reported
 
 EXTRACT_START = date(2021, 10, 1)
 EXTRACT_END = date(2025, 9, 30)
@@ -80,22 +83,60 @@ def versus_baseline(current: float, change_pct: float) -> Measure:
 
 B, C = BASELINE, CURRENT
 
+
+def _lpa_names() -> Mapping[str, str]:
+    with (DEFAULT_SEED_DIR / "ref_local_policing_areas.csv").open(newline="") as handle:
+        return MappingProxyType({r["lpa_code"]: r["lpa_name"] for r in csv.DictReader(handle)})
+
+
+# LPA code -> the name the report uses (ref_local_policing_areas).
+LPA_NAMES = _lpa_names()
+
+
+def both(kpi_id: str) -> Measure:
+    """The baseline and current counts the report states for a KPI."""
+    return measure({B: reported(kpi_id, "baseline_value"), C: reported(kpi_id, "current_value")})
+
+
+def versus(kpi_id: str) -> Measure:
+    """The current count the report states with its change on the baseline."""
+    return versus_baseline(reported(kpi_id, "current_value"), reported(kpi_id, "change_pct"))
+
+
+def rates(kpi_id: str, window: str = CURRENT) -> Mapping[str, float]:
+    """A rate's baseline and current values (percent) as the report states them."""
+    return {B: reported(kpi_id, "baseline_value"), window: reported(kpi_id, "current_value")}
+
+
 # --- Crime volumes: recorded crime by recorded_date ---------------------------------
 
 CRIME_VOLUMES: Mapping[str, Measure] = MappingProxyType(
     {
         # 2.7: 299,579 against 328,153 (-8.7%).
-        "total_recorded_crime": measure({B: 328_153, C: 299_579}),
+        "total_recorded_crime": both("total_recorded_crime"),
         # Press release: "overall crime by 6% (22,573 offences)", year ending Sep 2023 on
         # Sep 2022. Exact: 376,173 -> 353,600 is 22,573 fewer, -6.0% (the levels are a
         # CHOICE; the release gives only the fall).
-        "total_recorded_crime_trend": measure({YE_SEP_2022: 376_173, YE_SEP_2023: 353_600}),
+        "total_recorded_crime_trend": measure(
+            {
+                YE_SEP_2022: 376_173,
+                YE_SEP_2023: 376_173
+                + released("total_recorded_crime", "year_on_year", "change_value"),
+            }
+        ),
         # 3.5: sexual violence 10,739 -> 11,762; rape stable, other sexual +17.8%.
-        "sexual_violence": measure({B: 10_739, C: 11_762}),
+        "sexual_violence": both("sexual_violence"),
         "rape": measure({B: 4_990, C: 4_990}),  # CHOICE: "remained stable" (3.5)
-        "other_sexual_offences": measure(change=(B, C, 17.8)),  # 3.5; = sexual - rape
+        "other_sexual_offences": measure(
+            change=(B, C, reported("other_sexual_offences", "change_pct"))
+        ),
         # 3.7: 34 homicides, 9 fewer than the baseline.
-        "homicides": measure({B: 43, C: 34}),
+        "homicides": measure(
+            {
+                B: reported("homicides", "current_value") - reported("homicides", "change_value"),
+                C: reported("homicides", "current_value"),
+            }
+        ),
         # 3.13: 14,157 positive outcomes are an 11.8% rate, so about 119,975 violent
         # crimes; the baseline rate of 6.2% puts the baseline near 135,000. CHOICE.
         "violence_against_the_person": measure({B: 135_000, C: 119_975}),
@@ -106,13 +147,19 @@ CRIME_VOLUMES: Mapping[str, Measure] = MappingProxyType(
         # add up to the headline: residential burglary, personal robbery and theft from
         # the person keep their counts and changes; vehicle offences absorb the rest
         # (27,108 rather than 27,109).
-        "neighbourhood_crime": measure({B: 59_141, C: 45_184}),
-        "residential_burglary": measure({B: 14_021, C: 10_502}),  # 5.3: -25.1%
-        "personal_robbery": measure({B: 7_425, C: 4_982}),  # 5.3: -32.9%
-        "theft_from_the_person": measure({B: 3_536, C: 2_592}),  # 5.3: -26.7%
+        "neighbourhood_crime": measure(
+            {B: 59_141, C: reported("neighbourhood_crime", "current_value")}
+        ),
+        "residential_burglary": measure(
+            {B: 14_021, C: reported("residential_burglary", "current_value")}
+        ),
+        "personal_robbery": measure({B: 7_425, C: reported("personal_robbery", "current_value")}),
+        "theft_from_the_person": measure(
+            {B: 3_536, C: reported("theft_from_person", "current_value")}
+        ),
         "vehicle_offences": measure({B: 34_159, C: 27_108}),  # 5.3 (absorbs, see above)
         # 5.5: 32,450 shoplifting offences, +33.4%.
-        "shoplifting": measure({B: 24_325, C: 32_450}),
+        "shoplifting": measure({B: 24_325, C: reported("shoplifting", "current_value")}),
     }
 )
 
@@ -127,10 +174,18 @@ CRIME_VOLUMES: Mapping[str, Measure] = MappingProxyType(
 # death by dangerous driving, attempted murder, GBH with intent, endangering life).
 PRESS_RELEASE_TRENDS: Mapping[str, Measure] = MappingProxyType(
     {
-        "violence_against_the_person": measure({YE_SEP_2022: 163_170, YE_SEP_2023: 145_221}),
-        "most_serious_violence": measure({YE_SEP_2022: 4_510, YE_SEP_2023: 4_059}),
-        "stalking_and_harassment": measure({YE_SEP_2022: 57_310, YE_SEP_2023: 45_848}),
-        "rape": measure({YE_SEP_2022: 4_980, YE_SEP_2023: 4_731}),
+        name: measure(
+            {
+                YE_SEP_2022: level,
+                YE_SEP_2023: level + released(kpi_id, "year_on_year", "change_value"),
+            }
+        )
+        for name, kpi_id, level in (
+            ("violence_against_the_person", "violence_against_the_person", 163_170),
+            ("most_serious_violence", "most_serious_violence", 4_510),
+            ("stalking_and_harassment", "stalking_and_harassment", 57_310),
+            ("rape", "rape_offences", 4_980),
+        )
     }
 )
 
@@ -139,20 +194,16 @@ LPA_CHANGES: Mapping[str, Mapping[str, float]] = MappingProxyType(
     {
         # 2.8: every LPA's change in total recorded crime.
         "total_recorded_crime": {
-            "WV": -14.6,
-            "CV": -13.3,
-            "WS": -9.0,
-            "SW": -8.7,
-            "SH": -7.9,
-            "DY": -6.8,
-            "BH": -5.8,
+            code: reported("total_recorded_crime", "change_pct", name)
+            for code, name in LPA_NAMES.items()
         },
         # 5.2: largest reductions Coventry, Walsall, Solihull; all LPAs fall.
         # BH, DY, SW, WV are CHOICES (smaller falls than Solihull's 24.2%).
         "neighbourhood_crime": {
-            "CV": -36.3,
-            "WS": -29.3,
-            "SH": -24.2,
+            **{
+                code: reported("neighbourhood_crime", "change_pct", LPA_NAMES[code])
+                for code in ("CV", "WS", "SH")
+            },
             "BH": -20.5,
             "DY": -16.5,
             "SW": -19.0,
@@ -160,7 +211,7 @@ LPA_CHANGES: Mapping[str, Mapping[str, float]] = MappingProxyType(
         },
         # 5.5: all LPAs up, Walsall most at 51.5%. Other LPAs are CHOICES.
         "shoplifting": {
-            "WS": 51.5,
+            "WS": reported("shoplifting", "change_pct", LPA_NAMES["WS"]),
             "BH": 29.0,
             "CV": 27.5,
             "DY": 36.0,
@@ -208,26 +259,35 @@ LPA_BASELINE_SHARES: Mapping[str, Mapping[str, float]] = MappingProxyType(
 # Harm score (10.2): 47.1 million -> 41.4 million, -12.0%. 41.4 / 47.1 alone is -12.1%,
 # so the targets sit inside both roundings with a change of exactly -12.0%.
 HARM_SCORE_DAYS: Mapping[str, float] = MappingProxyType({B: 47_075_000, C: 41_426_000})
-HARM_SCORE_MILLIONS_REPORTED: Mapping[str, float] = MappingProxyType({B: 47.1, C: 41.4})
+HARM_SCORE_MILLIONS_REPORTED: Mapping[str, float] = MappingProxyType(
+    {B: reported("harm_score", "baseline_value"), C: reported("harm_score", "current_value")}
+)
 
 # --- Crime flags: exact counts among recorded crime by recorded_date ----------------
 
 CRIME_FLAGS: Mapping[str, Measure] = MappingProxyType(
     {
-        "domestic_abuse_crimes": versus_baseline(53_405, -4.9),  # 3.2
-        "domestic_abuse_violence_with_injury": versus_baseline(11_036, -11.7),  # 3.2
-        "domestic_homicides": measure({B: 7, C: 4}),  # 3.7: 4, down 3
-        "vawg_crimes": measure({B: 61_978, C: 50_734}),  # 3.3
-        "serious_youth_violence": versus_baseline(6_148, -16.8),  # 3.6
+        "domestic_abuse_crimes": versus("domestic_abuse_crimes"),  # 3.2
+        "domestic_abuse_violence_with_injury": versus("domestic_abuse_violence_with_injury"),
+        # 3.7: 4, down 3
+        "domestic_homicides": measure(
+            {
+                B: reported("domestic_homicides", "current_value")
+                - reported("domestic_homicides", "change_value"),
+                C: reported("domestic_homicides", "current_value"),
+            }
+        ),
+        "vawg_crimes": both("vawg_crimes"),  # 3.3
+        "serious_youth_violence": versus("serious_youth_violence"),  # 3.6
         # 3.9: knife and gun crime, year ending June 2025 against the baseline.
-        "knife_crime": measure({B: 5_268, CURRENT_LAGGED_3M: 4_309}),
-        "gun_crime": measure({B: 576, CURRENT_LAGGED_3M: 434}),
-        "violence_against_business_workers": versus_baseline(469, -10.8),  # 3.11
-        "violence_against_emergency_workers": measure({B: 3_034, C: 2_934}),  # 3.12
-        "bus_crime": versus_baseline(4_057, -3.8),  # 4.9
-        "train_crime": versus_baseline(2_905, 13.0),  # 4.9
-        "metro_crime": versus_baseline(132, 15.8),  # 4.9
-        "business_crime": measure({B: 53_886, C: 56_258}),  # 5.4
+        "knife_crime": measure(rates("knife_crime", CURRENT_LAGGED_3M)),
+        "gun_crime": measure(rates("gun_crime", CURRENT_LAGGED_3M)),
+        "violence_against_business_workers": versus("violence_against_business_workers"),
+        "violence_against_emergency_workers": both("violence_against_emergency_workers"),
+        "bus_crime": versus("bus_crime"),  # 4.9
+        "train_crime": versus("train_crime"),  # 4.9
+        "metro_crime": versus("metro_crime"),  # 4.9
+        "business_crime": both("business_crime"),  # 5.4
     }
 )
 
@@ -235,10 +295,17 @@ CRIME_FLAGS: Mapping[str, Measure] = MappingProxyType(
 
 OUTCOME_COUNTS: Mapping[str, Measure] = MappingProxyType(
     {
-        "positive_outcomes": measure({B: 25_850, C: 44_613}),  # 9.2 (+72.6%)
-        "violence_positive_outcomes": measure({C: 14_157}),  # 3.13
-        "shoplifting_positive_outcomes": measure({C: 8_480}),  # 5.7
-        "out_of_court_resolutions": measure({B: 8_721, C: 14_051}),  # 10.5
+        # 9.2 (+72.6%); the baseline is a CHOICE inside the rounding
+        "positive_outcomes": measure(
+            {B: 25_850, C: reported("positive_outcomes", "current_value")}
+        ),
+        "violence_positive_outcomes": measure(
+            {C: reported("violence_positive_outcomes", "current_value")}
+        ),  # 3.13
+        "shoplifting_positive_outcomes": measure(
+            {C: reported("shoplifting_positive_outcomes", "current_value")}
+        ),  # 5.7
+        "out_of_court_resolutions": both("out_of_court_resolutions"),  # 10.5
     }
 )
 
@@ -246,21 +313,27 @@ OUTCOME_COUNTS: Mapping[str, Measure] = MappingProxyType(
 OUTCOME_RATES: Mapping[str, Measure] = MappingProxyType(
     {
         # 3.4: VAWG positive outcome rate 13.5%, up 6.8 points (baseline 6.7%).
-        "vawg_positive_outcome_rate": measure({B: 6.7, C: 13.5}),
+        "vawg_positive_outcome_rate": measure(
+            {B: 6.7, C: reported("vawg_positive_outcome_rate", "current_value")}
+        ),
         # 3.13: violence positive outcome rate 11.8%, up 5.6 points (baseline 6.2%).
-        "violence_positive_outcome_rate": measure({B: 6.2, C: 11.8}),
+        "violence_positive_outcome_rate": measure(
+            {B: 6.2, C: reported("violence_positive_outcome_rate", "current_value")}
+        ),
         # 5.7: shoplifting 26.1%, up 12.2 points (baseline 13.9%).
-        "shoplifting_positive_outcome_rate": measure({B: 13.9, C: 26.1}),
+        "shoplifting_positive_outcome_rate": measure(
+            {B: 13.9, C: reported("shoplifting_positive_outcome_rate", "current_value")}
+        ),
         # 9.3: positive outcome rate over all recorded crime, 7.9% -> 14.9%.
-        "positive_outcome_rate": measure({B: 7.9, C: 14.9}),
+        "positive_outcome_rate": measure(rates("positive_outcome_rate")),
     }
 )
 
 # Shares in percent of all counted outcomes in the window.
 OUTCOME_SHARES: Mapping[str, Measure] = MappingProxyType(
     {
-        "outcome_code_16_share": measure({B: 27.8, C: 26.9}),  # 9.5
-        "outcome_code_15_share": measure({B: 11.9, C: 15.5}),  # 9.6
+        "outcome_code_16_share": measure(rates("outcome_code_16_share")),  # 9.5
+        "outcome_code_15_share": measure(rates("outcome_code_15_share")),  # 9.6
     }
 )
 
@@ -287,21 +360,26 @@ CALL_SERVICE_LEVEL_SECONDS: Mapping[str, int] = MappingProxyType({"999": 10, "10
 CALLS: Mapping[str, Mapping[str, Measure]] = MappingProxyType(
     {
         "999": {
-            "presented": measure({B: 810_868, C: 721_453}),  # 7.2 (-11.0%)
-            "answered_pct": measure({B: 99.9, C: 99.9}),  # 7.2
-            "answered_within_service_level_pct": measure({B: 92.9, C: 97.6}),  # 7.3
-            "mean_answer_seconds": measure({B: 5, C: 2}),  # 7.4
-            "abandoned_after_service_level": measure({B: 651, C: 68}),  # 7.5
+            "presented": both("calls_999"),  # 7.2 (-11.0%)
+            "answered_pct": measure(rates("calls_999_answered_pct")),  # 7.2
+            "answered_within_service_level_pct": measure(
+                rates("calls_999_answered_within_10s_pct")
+            ),  # 7.3
+            "mean_answer_seconds": measure(rates("calls_999_mean_answer_seconds")),  # 7.4
+            "abandoned_after_service_level": both("calls_999_abandoned_after_10s"),  # 7.5
             # CHOICE: all abandoned calls, so that 99.9% are answered; most callers
             # who give up do so within seconds.
             "abandoned": measure({B: 1_000, C: 560}),
         },
         "101": {
-            "presented": measure({B: 655_829, C: 807_116}),  # 7.6 (+23.1%)
-            "answered_pct": measure({B: 87.1, C: 97.2}),  # 7.6
-            "answered_within_service_level_pct": measure({B: 75.5, C: 96.8}),  # 7.7
-            "mean_answer_seconds": measure({B: 134, C: 23}),  # 7.8: 2m 14s -> 23s
-            "abandoned_after_service_level": measure({B: 36_091, C: 3_232}),  # 7.9
+            "presented": both("calls_101"),  # 7.6 (+23.1%)
+            "answered_pct": measure(rates("calls_101_answered_pct")),  # 7.6
+            "answered_within_service_level_pct": measure(
+                rates("calls_101_answered_within_3min_pct")
+            ),  # 7.7
+            # 7.8: 2m 14s -> 23s
+            "mean_answer_seconds": measure(rates("calls_101_mean_answer_seconds")),
+            "abandoned_after_service_level": both("calls_101_abandoned_after_3min"),  # 7.9
         },
     }
 )
@@ -323,7 +401,15 @@ CALL_TRENDS: Mapping[str, Measure] = MappingProxyType(
 # mean answer rounding to 5 seconds; the baseline year's 999 figures stay exact.
 PRESS_RELEASE_999_WINDOW = Window(date(2023, 4, 1), date(2024, 1, 24))
 PRESS_RELEASE_999: Mapping[str, float] = MappingProxyType(
-    {"answered": 673_958, "answered_within_service_level_pct": 92.0, "mean_answer_seconds": 5}
+    {
+        "answered": released("calls_999_answered", "year_to_date", "current_value"),
+        "answered_within_service_level_pct": released(
+            "calls_999_answered_within_10s_pct", "year_to_date", "current_value"
+        ),
+        "mean_answer_seconds": released(
+            "calls_999_mean_answer_seconds", "year_to_date", "current_value"
+        ),
+    }
 )
 PRESS_RELEASE_101_MEAN_ANSWER_SECONDS: Mapping[str, float] = MappingProxyType(
     {"2023-01": 29 * 60, "2023-12": 50}
@@ -339,23 +425,27 @@ RESPONSE_TARGET_SECONDS: Mapping[str, int] = MappingProxyType(
 
 INCIDENTS: Mapping[str, Measure] = MappingProxyType(
     {
-        "emergency_incidents": versus_baseline(185_824, 4.2),  # 7.10
-        "emergency_incidents_attended": measure({B: 171_507, C: 185_425}),  # 7.10
+        "emergency_incidents": versus("emergency_incidents"),  # 7.10
+        "emergency_incidents_attended": both("emergency_incidents_attended"),  # 7.10
         # 7.11: 12m 29s -> 10m 25s (median of attended, response seconds).
-        "emergency_median_response_seconds": measure({B: 749, C: 625}),
-        "emergency_attended_within_target_pct": measure({B: 58.7, C: 74.8}),  # 7.12
-        "priority_incidents": versus_baseline(118_183, 33.7),  # 7.14
-        "priority_incidents_attended": measure({B: 78_892, C: 106_273}),  # 7.14
+        "emergency_median_response_seconds": both("emergency_median_response_seconds"),
+        "emergency_attended_within_target_pct": measure(
+            rates("emergency_attended_within_15min_pct")
+        ),  # 7.12
+        "priority_incidents": versus("priority_incidents"),  # 7.14
+        "priority_incidents_attended": both("priority_incidents_attended"),  # 7.14
         # 7.15: 1h 9m 17s -> 40m 27s.
-        "priority_median_response_seconds": measure({B: 4_157, C: 2_427}),
-        "priority_attended_within_target_pct": measure({B: 41.1, C: 64.0}),  # 7.16
+        "priority_median_response_seconds": both("priority_median_response_seconds"),
+        "priority_attended_within_target_pct": measure(
+            rates("priority_attended_within_1h_pct")
+        ),  # 7.16
         # CHOICE: the grades the report does not give, so that all incidents come to
         # about 570,000-600,000 a year.
         "scheduled_incidents": measure({B: 131_000, C: 126_500}),
         "resolved_without_deployment_incidents": measure({B: 176_000, C: 165_000}),
-        "street_racing_incidents": versus_baseline(2_918, -27.9),  # 4.5
+        "street_racing_incidents": versus("street_racing_incidents"),  # 4.5
         # 2.5: 26,613 against 26,405 (+0.8%), opening category ASB_*.
-        "asb_incidents": measure({B: 26_405, C: 26_613}),
+        "asb_incidents": both("asb_incidents"),
     }
 )
 
@@ -379,21 +469,34 @@ INCIDENT_TRENDS: Mapping[str, Measure] = MappingProxyType(
 # (19,245 rather than 19,480). Baseline split: CHOICE, near the current shares.
 ASB_CATEGORIES: Mapping[str, Measure] = MappingProxyType(
     {
-        "ASB_PERSONAL": measure({B: 4_690, C: 4_785}),
-        "ASB_ENVIRONMENTAL": measure({B: 2_640, C: 2_583}),
-        "ASB_NUISANCE": measure({B: 19_075, C: 19_245}),  # = asb_incidents - the others
+        "ASB_PERSONAL": measure({B: 4_690, C: reported("asb_personal_incidents", "current_value")}),
+        "ASB_ENVIRONMENTAL": measure(
+            {B: 2_640, C: reported("asb_environmental_incidents", "current_value")}
+        ),
+        # = asb_incidents - the others
+        "ASB_NUISANCE": measure(
+            {
+                B: 19_075,
+                C: reported("asb_incidents", "current_value")
+                - reported("asb_personal_incidents", "current_value")
+                - reported("asb_environmental_incidents", "current_value"),
+            }
+        ),
     }
 )
 
 # 2.6: the five neighbourhoods with most ASB incidents in the current period, with
 # their names as the report gives them (checked against ref_neighbourhoods); every
 # other neighbourhood has fewer than the fifth.
-ASB_TOP_NEIGHBOURHOODS: tuple[tuple[str, str, int], ...] = (
-    ("CV01", "St Michael's", 958),
-    ("BH01", "Birmingham City Centre", 685),
-    ("WS01", "St Matthew's", 436),
-    ("BH04", "Aston", 421),
-    ("BH36", "Lozells and East Handsworth", 369),
+ASB_TOP_NEIGHBOURHOODS: tuple[tuple[str, str, int], ...] = tuple(
+    (code, name, int(reported("asb_incidents", "current_value", name)))
+    for code, name in (
+        ("CV01", "St Michael's"),
+        ("BH01", "Birmingham City Centre"),
+        ("WS01", "St Matthew's"),
+        ("BH04", "Aston"),
+        ("BH36", "Lozells and East Handsworth"),
+    )
 )
 
 # 7.13: emergency 15-minute compliance of Birmingham in September 2025 (incidents
@@ -401,7 +504,13 @@ ASB_TOP_NEIGHBOURHOODS: tuple[tuple[str, str, int], ...] = (
 # compliance in the same month. 7.17: priority compliance follows a comparable pattern
 # with minor variation between LPAs.
 EMERGENCY_LPA_MONTH_WINDOW = Window(date(2025, 9, 1), date(2025, 9, 30))
-EMERGENCY_LPA_MONTH_WITHIN_TARGET_PCT: Mapping[str, float] = MappingProxyType({"BH": 71.0})
+EMERGENCY_LPA_MONTH_WITHIN_TARGET_PCT: Mapping[str, float] = MappingProxyType(
+    {
+        "BH": reported(
+            "emergency_attended_within_15min_pct", "month_value", "Birmingham", "2025-09-30"
+        )
+    }
+)
 
 # --- Periodic returns: periodic_returns.csv, one row per return, period end and measure
 # Figures a force collects as returns rather than records (report 2.2-2.3, 5.9, 7.18-7.19,
@@ -443,33 +552,65 @@ WORKFORCE_HEADCOUNT: Mapping[str, Knots] = MappingProxyType(
         "officers": (
             ("2021-10", 7_540),
             ("2023-03", 8_060),
-            ("2024-04", 8_102),
-            ("2025-09", 8_124),
+            ("2024-04", reported("officer_headcount", "baseline_value")),
+            ("2025-09", reported("officer_headcount", "current_value")),
         ),
-        "pcsos": (("2021-10", 452), ("2023-03", 352), ("2024-04", 310), ("2025-09", 317)),
+        "pcsos": (
+            ("2021-10", 452),
+            ("2023-03", 352),
+            ("2024-04", reported("pcso_headcount", "baseline_value")),
+            ("2025-09", reported("pcso_headcount", "current_value")),
+        ),
         "specials": (("2021-10", 398), ("2024-04", 351), ("2025-09", 340)),
-        "staff": (("2021-10", 3_880), ("2024-04", 4_060), ("2025-09", 4_190)),
+        "staff": (
+            ("2021-10", 3_880),
+            ("2024-04", 4_060),
+            (
+                "2025-09",
+                reported("ethics_training_headcount", "current_value")
+                - reported("officer_headcount", "current_value")
+                - reported("pcso_headcount", "current_value"),
+            ),
+        ),
     }
 )
+
+
 # Table 2 (8.3-8.4): women as a percentage of the headcount, racially minoritised
 # communities as a percentage of those who stated their ethnicity, baseline (CHOICE:
 # April 2024, the date of the headcount baseline in 2.2) and current (September 2025).
 # The 2021 knots are CHOICES.
+def _table_knots(kpi_id: str, first: float) -> Knots:
+    """A CHOICE for October 2021, then Table 1 or 2's baseline (April 2024) and current
+    (September 2025) values."""
+    return (
+        ("2021-10", first),
+        ("2024-04", reported(kpi_id, "baseline_value")),
+        ("2025-09", reported(kpi_id, "current_value")),
+    )
+
+
 WORKFORCE_WOMEN_PCT: Mapping[str, Knots] = MappingProxyType(
     {
-        "officers": (("2021-10", 34.9), ("2024-04", 36.2), ("2025-09", 37.0)),
-        "pcsos": (("2021-10", 50.9), ("2024-04", 49.4), ("2025-09", 46.4)),
-        "specials": (("2021-10", 19.6), ("2024-04", 18.8), ("2025-09", 18.8)),
-        "staff": (("2021-10", 62.0), ("2024-04", 61.4), ("2025-09", 60.9)),
+        group: _table_knots(f"workforce_{group}_women_pct", first)
+        for group, first in (
+            ("officers", 34.9),
+            ("pcsos", 50.9),
+            ("specials", 19.6),
+            ("staff", 62.0),
+        )
     }
 )
+# 8.4's text says staff minoritised fell by 2.9 points; Table 2 (18.5 -> 21.4) is a rise.
 WORKFORCE_MINORITISED_PCT: Mapping[str, Knots] = MappingProxyType(
     {
-        "officers": (("2021-10", 12.4), ("2024-04", 14.1), ("2025-09", 15.0)),
-        "pcsos": (("2021-10", 12.9), ("2024-04", 13.6), ("2025-09", 17.4)),
-        "specials": (("2021-10", 29.0), ("2024-04", 30.2), ("2025-09", 29.7)),
-        # 8.4's text says this fell by 2.9 points; Table 2 (18.5 -> 21.4) is a rise.
-        "staff": (("2021-10", 17.6), ("2024-04", 18.5), ("2025-09", 21.4)),
+        group: _table_knots(f"workforce_{group}_minoritised_pct", first)
+        for group, first in (
+            ("officers", 12.4),
+            ("pcsos", 12.9),
+            ("specials", 29.0),
+            ("staff", 17.6),
+        )
     }
 )
 # CHOICE: share of each group who have stated their ethnicity (HR records).
@@ -483,13 +624,20 @@ WORKFORCE_ETHNICITY_STATED_SHARE: Mapping[str, float] = MappingProxyType(
 # first knot is their first return).
 ETHICS_MODULE_PCT: Mapping[int, Knots] = MappingProxyType(
     {
-        1: (("2023-04", 71.0), ("2024-04", 96.0), ("2025-09", 99.0)),
-        2: (("2023-04", 64.0), ("2024-04", 94.0), ("2025-09", 99.0)),
-        3: (("2023-04", 60.0), ("2024-04", 94.0), ("2025-09", 99.0)),
-        4: (("2023-09", 6.0), ("2024-04", 63.0), ("2025-09", 84.0)),
-        5: (("2023-11", 4.0), ("2024-04", 53.0), ("2025-09", 89.0)),
-        6: (("2024-01", 5.0), ("2024-04", 50.0), ("2025-09", 87.0)),
-        7: (("2024-01", 4.0), ("2024-04", 49.0), ("2025-09", 87.0)),
+        module: (
+            first,
+            ("2024-04", reported(f"ethics_module_{module}_completion_pct", "baseline_value")),
+            ("2025-09", reported(f"ethics_module_{module}_completion_pct", "current_value")),
+        )
+        for module, first in (
+            (1, ("2023-04", 71.0)),
+            (2, ("2023-04", 64.0)),
+            (3, ("2023-04", 60.0)),
+            (4, ("2023-09", 6.0)),
+            (5, ("2023-11", 4.0)),
+            (6, ("2024-01", 5.0)),
+            (7, ("2024-01", 4.0)),
+        )
     }
 )
 
@@ -497,13 +645,27 @@ ETHICS_MODULE_PCT: Mapping[int, Knots] = MappingProxyType(
 # window: non-Schedule 3 29 -> 27, Schedule 3 126 -> 183 (baseline and current windows).
 # Exact: the window's working days are the average times the complaints finalised.
 COMPLAINT_AVERAGE_DAYS: Mapping[str, Mapping[str, int]] = MappingProxyType(
-    {"non_schedule_3": {B: 29, C: 27}, "schedule_3": {B: 126, C: 183}}
+    {
+        kind: {B: reported(kpi_id, "baseline_value"), C: reported(kpi_id, "current_value")}
+        for kind, kpi_id in (
+            ("non_schedule_3", "complaints_non_schedule_3_days"),
+            ("schedule_3", "complaints_schedule_3_days"),
+        )
+    }
 )
 # CHOICE: the trend of the average (working days, about) and complaints finalised a month.
 COMPLAINT_DAYS_KNOTS: Mapping[str, Knots] = MappingProxyType(
     {
-        "non_schedule_3": (("2021-10", 33.0), ("2023-09", 29.0), ("2025-03", 27.0)),
-        "schedule_3": (("2021-10", 104.0), ("2023-09", 126.0), ("2025-03", 183.0)),
+        "non_schedule_3": (
+            ("2021-10", 33.0),
+            ("2023-09", float(reported("complaints_non_schedule_3_days", "baseline_value"))),
+            ("2025-03", float(reported("complaints_non_schedule_3_days", "current_value"))),
+        ),
+        "schedule_3": (
+            ("2021-10", 104.0),
+            ("2023-09", float(reported("complaints_schedule_3_days", "baseline_value"))),
+            ("2025-03", float(reported("complaints_schedule_3_days", "current_value"))),
+        ),
     }
 )
 COMPLAINTS_FINALISED_A_MONTH: Mapping[str, float] = MappingProxyType(
@@ -514,11 +676,7 @@ COMPLAINTS_FINALISED_A_MONTH: Mapping[str, float] = MappingProxyType(
 # window. Baseline "2024": the plan baseline, year ending March 2024 (1.3) (a reading:
 # the report does not say which 2024). Current: year ending September 2025.
 CDI_COMPLIANCE_PCT: Mapping[str, Mapping[str, float]] = MappingProxyType(
-    {
-        "violence": {B: 92.0, C: 84.6},
-        "sexual_offences": {B: 95.2, C: 91.5},
-        "other": {B: 94.1, C: 92.5},
-    }
+    {kind: rates(f"cdi_{kind}_pct") for kind in ("violence", "sexual_offences", "other")}
 )
 # CHOICE: incidents audited a quarter, and compliance in the quarters before the baseline.
 CDI_AUDITED_A_QUARTER: Mapping[str, float] = MappingProxyType(
@@ -533,29 +691,46 @@ CDI_EARLY_PCT: Mapping[str, float] = MappingProxyType(
 CROWN_COURT_MEDIAN_DAYS: Knots = (
     ("2021-12", 188.0),
     ("2023-03", 204.0),
-    ("2024-03", 220.0),
-    ("2025-03", 183.0),
+    ("2024-03", reported("crown_court_charge_to_completion_days", "baseline_value")),
+    ("2025-03", reported("crown_court_charge_to_completion_days", "current_value")),
     ("2025-06", 179.0),
 )
 
 # 9.10: case files meeting the CPS standard, 59.5% in April 2024 -> 68.9% in August 2025.
 # The first knot, and about 420 files assessed a month, are CHOICES.
-CPS_MEETING_STANDARD_PCT: Knots = (("2023-04", 56.8), ("2024-04", 59.5), ("2025-08", 68.9))
+CPS_MEETING_STANDARD_PCT: Knots = (
+    ("2023-04", 56.8),
+    ("2024-04", reported("cps_case_quality_pct", "baseline_value")),
+    ("2025-08", reported("cps_case_quality_pct", "current_value")),
+)
 CPS_FILES_ASSESSED_A_MONTH = 420.0
 
 # 10.4: 9,390 people entered treatment in the year ending March 2024, a 14.2% rise on the
 # year ending March 2023 (8,222, the count nearest the middle of the range that rounds to
 # 14.2%). The year ending March 2022 is a CHOICE.
-DRUG_TREATMENT_ENTRIES: Mapping[str, int] = MappingProxyType({"2022-03": 7_905, "2024-03": 9_390})
-DRUG_TREATMENT_CHANGE: tuple[str, str, float] = ("2023-03", "2024-03", 14.2)
+DRUG_TREATMENT_ENTRIES: Mapping[str, int] = MappingProxyType(
+    {"2022-03": 7_905, "2024-03": reported("drug_treatment_entries", "current_value")}
+)
+DRUG_TREATMENT_CHANGE: tuple[str, str, float] = (
+    "2023-03",
+    "2024-03",
+    reported("drug_treatment_entries", "change_pct"),
+)
 
 # 5.9: Action Fraud reports 15,877 (baseline) -> 17,206 (October 2024 to September 2025,
 # +8.4%); 83.0% fraud and 17.0% cybercrime; losses £82.2 million. CHOICE: the baseline
 # fraud share and losses, the current losses to the pound, and the years before.
-ACTION_FRAUD_REPORTS: Mapping[str, int] = MappingProxyType({B: 15_877, C: 17_206})
-ACTION_FRAUD_FRAUD_PCT: Mapping[str, float] = MappingProxyType({B: 84.6, C: 83.0})
+ACTION_FRAUD_REPORTS: Mapping[str, int] = MappingProxyType(
+    {
+        B: reported("action_fraud_reports", "baseline_value"),
+        C: reported("action_fraud_reports", "current_value"),
+    }
+)
+ACTION_FRAUD_FRAUD_PCT: Mapping[str, float] = MappingProxyType(
+    {B: 84.6, C: reported("action_fraud_fraud_share_pct", "current_value")}
+)
 ACTION_FRAUD_LOSSES_GBP: Mapping[str, int] = MappingProxyType({B: 74_380_512, C: 82_196_347})
-ACTION_FRAUD_LOSSES_MILLIONS_REPORTED = 82.2
+ACTION_FRAUD_LOSSES_MILLIONS_REPORTED = reported("action_fraud_losses", "current_value")
 ACTION_FRAUD_REPORTS_A_MONTH_EARLY = 1_240.0  # CHOICE: October 2021
 # --- Roads and travel safety (section 4) and orders (10.6) --------------------------
 # Each is a population of rows counted by its date; "exact" populations are what a KPI
@@ -565,8 +740,8 @@ L2 = CURRENT_LAGGED_2M
 # 4.2: road casualties by STATS19 casualty severity, counted by collision date.
 ROAD_CASUALTIES: Mapping[str, Measure] = MappingProxyType(
     {
-        "fatal": measure({B: 57, C: 54}),  # 4.2: 54, down 5.3% from 57
-        "serious": versus_baseline(1_016, -10.2),  # 4.2: 1,016, down 10.2%
+        "fatal": both("road_fatalities"),  # 4.2: 54, down 5.3% from 57
+        "serious": versus("road_seriously_injured"),  # 4.2: 1,016, down 10.2%
         # CHOICE (about): slight casualties, a few thousand a year (DfT STATS19 has
         # West Midlands slight casualties of about 4,500-5,500 a year).
         "slight": measure({B: 4_950, C: 4_650}, exact=False),
@@ -585,8 +760,8 @@ ROAD_CASUALTY_TRENDS: Mapping[str, Measure] = MappingProxyType(
 # reports (fixed penalty, driver education, report for summons), arrests are arrests.
 ROADS_ENFORCEMENT: Mapping[str, Measure] = MappingProxyType(
     {
-        "fatal_4_officer_actions": measure({B: 3_488, C: 4_292}),  # 4.4: +23.1%
-        "drink_drug_driving_arrests": measure({B: 2_936, C: 2_843}),  # 4.4: -3.2%
+        "fatal_4_officer_actions": both("fatal_4_enforcement"),  # 4.4: +23.1%
+        "drink_drug_driving_arrests": both("drink_drug_driving_arrests"),  # 4.4: -3.2%
         # CHOICE (about): officer actions for other motoring offences (careless driving,
         # no insurance ...) and arrests for other driving offences; not Fatal 4.
         "other_officer_actions": measure({B: 2_700, C: 3_000}, exact=False),
@@ -608,15 +783,20 @@ ROADS_ENFORCEMENT_TRENDS: Mapping[str, Measure] = MappingProxyType(
 
 # 4.7: dashcam (third-party video) submissions, 12 months to July 2025 against the year
 # ending March 2024; the positive outcome rate is over submissions with a decision.
-DASHCAM_SUBMISSIONS = measure({L2: 21_672}, (B, L2, 176.4))  # 4.7: +176.4%
-DASHCAM_POSITIVE_OUTCOME_RATE: Mapping[str, float] = MappingProxyType({B: 81.0, L2: 72.0})
+DASHCAM_SUBMISSIONS = measure(
+    {L2: reported("dashcam_submissions", "current_value")},
+    (B, L2, reported("dashcam_submissions", "change_pct")),
+)  # 4.7: +176.4%
+DASHCAM_POSITIVE_OUTCOME_RATE: Mapping[str, float] = MappingProxyType(
+    rates("dashcam_positive_outcome_rate", L2)
+)
 # CHOICE (about): the portal's take-up before the baseline.
 DASHCAM_TRENDS = measure({YE_SEP_2022: 2_600, YE_SEP_2023: 5_200}, exact=False)
 
 # 4.8: vehicles seized for unlawful use (no insurance, no licence, no tax, anti-social use).
 VEHICLE_SEIZURES: Mapping[str, Measure] = MappingProxyType(
     {
-        "unlawful_use": measure({B: 11_854, C: 13_782}),  # 4.8: +16.3%
+        "unlawful_use": both("vehicle_seizures"),  # 4.8: +16.3%
         # CHOICE (about): other removals in the same log (evidence, recovered stolen,
         # abandoned or obstructing), not seizures for unlawful use.
         "other_removals": measure({B: 3_900, C: 4_100}, exact=False),
@@ -632,7 +812,7 @@ VEHICLE_SEIZURE_TRENDS: Mapping[str, Measure] = MappingProxyType(
 # 10.6: orders and civil interventions issued or granted.
 ORDERS: Mapping[str, Measure] = MappingProxyType(
     {
-        "issued_or_granted": measure({B: 6_248, C: 7_534}),  # 10.6: +20.6%
+        "issued_or_granted": both("orders_and_civil_interventions"),  # 10.6: +20.6%
         # CHOICE (about): applications for court orders refused or withdrawn.
         "refused_or_withdrawn": measure({B: 310, C: 350}, exact=False),
     }
@@ -654,8 +834,14 @@ ORDER_TRENDS: Mapping[str, Measure] = MappingProxyType(
 # Firearms: 104, "stable" (a change under 1%); the baseline of 104 is a CHOICE.
 STOP_SEARCH_FINDS: Mapping[str, Measure] = MappingProxyType(
     {
-        "KNIFE_OR_BLADED_ARTICLE": versus_baseline(930, 4.6),
-        "FIREARM": measure({B: 104, C: 104}),
+        "KNIFE_OR_BLADED_ARTICLE": versus("stops_knife_recovered"),
+        # CHOICE: the baseline equals the current (the report calls it stable)
+        "FIREARM": measure(
+            {
+                B: reported("stops_firearm_recovered", "current_value"),
+                C: reported("stops_firearm_recovered", "current_value"),
+            }
+        ),
     }
 )
 
@@ -663,10 +849,16 @@ STOP_SEARCH_FINDS: Mapping[str, Measure] = MappingProxyType(
 # the White population). Current: 8.5 (stop and search) and 8.6 (use of force); each is
 # "stable" against the baseline (a change under 1%): the baselines are CHOICES inside 1%.
 STOP_SEARCH_DISPROPORTIONALITY: Mapping[str, Mapping[str, float]] = MappingProxyType(
-    {"BLACK": {B: 2.78, C: 2.8}, "ASIAN": {B: 1.79, C: 1.8}}
+    {
+        "BLACK": {B: 2.78, C: reported("stop_search_disproportionality_black", "current_value")},
+        "ASIAN": {B: 1.79, C: reported("stop_search_disproportionality_asian", "current_value")},
+    }
 )
 USE_OF_FORCE_DISPROPORTIONALITY: Mapping[str, Mapping[str, float]] = MappingProxyType(
-    {"BLACK": {B: 1.71, C: 1.7}, "ASIAN": {B: 0.704, C: 0.7}}
+    {
+        "BLACK": {B: 1.71, C: reported("use_of_force_disproportionality_black", "current_value")},
+        "ASIAN": {B: 0.704, C: reported("use_of_force_disproportionality_asian", "current_value")},
+    }
 )
 
 # CHOICE: volumes. West Midlands Police searches about 20,000 people a year and records

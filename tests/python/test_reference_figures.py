@@ -1,4 +1,9 @@
-"""The warehouse, built by dbt from the demo extracts, reproduces the board report."""
+"""The warehouse, built by dbt from the demo extracts, says what the board report says.
+
+Each figure the report prints is checked by test_report_coverage.py against its
+inventory; here, what the report states in words about those figures (every LPA fell,
+the five largest, below the average, stable, in development) and how the warehouse keeps
+its figures consistent where the report does not."""
 
 from __future__ import annotations
 
@@ -10,16 +15,12 @@ from reference_figures import (
     ASB_TOP_NEIGHBOURHOODS,
     BIRMINGHAM_SEPTEMBER_15MIN_PCT,
     DASHCAM_CURRENT_WINDOW,
-    FORCE_FIGURES,
-    HARM_SCORE_MILLIONS,
     IN_DEVELOPMENT_KPIS,
     NEIGHBOURHOOD_CRIME_CHANGE_BY_LPA,
     REPORT_DISAGREEMENTS,
     SHOPLIFTING_CHANGE_WALSALL,
     STABLE_AGAINST_BASELINE,
-    TOTAL_CRIME_CHANGE_BY_LPA,
     Disagreement,
-    Figure,
 )
 
 Query = Callable[[str], list[tuple]]
@@ -47,32 +48,6 @@ def lpa_change(query: Query, kpi_id: str) -> dict[str, float]:
         f"where kpi_id = '{kpi_id}' and comparison_mode = '{PLAN}'"
     )
     return dict(rows)
-
-
-@pytest.mark.parametrize(
-    "figure", FORCE_FIGURES, ids=lambda f: f"{f.kpi_id}.{f.field}[{f.paragraph}]"
-)
-def test_scorecard_reproduces_report_figure(query: Query, figure: Figure) -> None:
-    value = scorecard_value(query, figure.kpi_id, figure.field)
-    assert value is not None
-    value = value / figure.scale
-    assert abs(value - figure.expected) <= figure.tolerance + 1e-9, (
-        f"{figure.kpi_id}.{figure.field}: warehouse {value}, report {figure.expected} "
-        f"(paragraph {figure.paragraph})"
-    )
-
-
-@pytest.mark.parametrize("field", sorted(HARM_SCORE_MILLIONS))
-def test_harm_score_in_millions(query: Query, field: str) -> None:
-    value = scorecard_value(query, "harm_score", field)
-    assert abs(value / 1e6 - HARM_SCORE_MILLIONS[field]) <= 0.05
-
-
-def test_total_crime_change_by_lpa(query: Query) -> None:
-    changes = lpa_change(query, "total_recorded_crime")
-    assert set(changes) == set(TOTAL_CRIME_CHANGE_BY_LPA)
-    for lpa, expected in TOTAL_CRIME_CHANGE_BY_LPA.items():
-        assert abs(changes[lpa] - expected) <= 0.05, (lpa, changes[lpa], expected)
 
 
 def test_lpa_counts_add_up_to_force(query: Query) -> None:
@@ -138,7 +113,7 @@ def test_asb_top_five_neighbourhoods(query: Query) -> None:
         """
     )
     assert rows[:5] == ASB_TOP_NEIGHBOURHOODS
-    assert rows[5][1] < ASB_TOP_NEIGHBOURHOODS[-1][1]
+    assert rows[5][1] < ASB_TOP_NEIGHBOURHOODS[-1][1]  # every other has fewer
 
 
 def test_birmingham_september_emergency_compliance(query: Query) -> None:

@@ -1,5 +1,5 @@
 """Coverage of the November 2025 board report: every number the report prints is a row of
-tests/reference/board_report_2025_11_figures.csv, and every row is checked.
+reports/reference/board_report_2025_11_figures.csv, and every row is checked.
 
 Each row has a class:
 - kpi_figure: the warehouse reproduces it, rounded as the report rounds (`decimals`),
@@ -37,11 +37,11 @@ from reference_figures import DISAGREEMENTS_SEED
 
 Query = Callable[[str], list[tuple]]
 
-INVENTORY_PATH = PROJECT_DIR / "tests" / "reference" / "board_report_2025_11_figures.csv"
+INVENTORY_PATH = PROJECT_DIR / "reports" / "reference" / "board_report_2025_11_figures.csv"
 # The report's text travels with the tests (a copy of ../shared/reference/'s), so the
 # inventory is checked against it wherever the repository is cloned.
 REPORT_NAME = "police-and-crime-plan-performance-2025-11.txt"
-REPORT_PATH = PROJECT_DIR / "tests" / "reference" / REPORT_NAME
+REPORT_PATH = PROJECT_DIR / "reports" / "reference" / REPORT_NAME
 SHARED_REPORT_PATH = PROJECT_DIR.parent / "shared" / "reference" / REPORT_NAME
 
 # The inventory's totals: a figure dropped from (or added to) the inventory fails here.
