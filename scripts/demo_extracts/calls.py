@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from . import targets as T
@@ -48,6 +49,7 @@ from .periods import (
     local_days,
     london_hours,
 )
+from .writer import Extract, category, local, sequence, timestamp
 
 Bool = NDArray[np.bool_]
 Float = NDArray[np.float64]
@@ -460,3 +462,24 @@ def note_press_release(ctx: Context, rows: CallRows) -> None:
             "mean_answer_seconds": float(waits.mean()),
         },
     )
+
+
+def calls_extract(rows: CallRows) -> Extract:
+    """calls.csv: one row per call presented, in time order."""
+    frame = pd.DataFrame(
+        {
+            "seq": sequence(len(rows)),
+            "channel": category(rows.channel, T.CALL_CHANNELS),
+            **local(rows.presented, "presented"),
+            **local(rows.presented + rows.wait, "ended"),
+            "answered": rows.answered,
+        }
+    )
+    formats = (
+        "printf('CALL-%09d', seq)",
+        "channel",
+        timestamp("presented"),
+        f"case when answered then {timestamp('ended')} end",
+        f"case when not answered then {timestamp('ended')} end",
+    )
+    return Extract("calls", frame, formats)

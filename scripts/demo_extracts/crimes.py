@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from . import targets as T
@@ -32,7 +33,8 @@ from .calibration import (
     split_with_changes,
 )
 from .context import Context
-from .reference import Reference
+from .reference import Reference, codes
+from .writer import Extract, category, date, flag
 
 Bool = NDArray[np.bool_]
 Float = NDArray[np.float64]
@@ -198,10 +200,10 @@ WEEKDAY_WEIGHT = (1.08, 1.04, 1.02, 1.0, 1.0, 0.93, 0.88)
 CENTRE_CATEGORIES = ("shoplifting", "theft_from_the_person", "personal_robbery")
 NOT_RECORDED_CANCELLED_SHARE = 0.7
 
-SEX_CODES = ("F", "M", "U")
-AGE_BANDS = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
-TRANSPORT = ("BUS", "TRAIN", "METRO")
-STATUSES = ("RECORDED", "CANCELLED", "TRANSFERRED")
+SEX_CODES = codes("victim_sex")
+AGE_BANDS = codes("victim_age_band")
+TRANSPORT = codes("transport_location")
+STATUSES = codes("crime_record_status")
 
 # Age-band profiles; the last column is "unknown" (written empty).
 AGE_PROFILES: Mapping[str, tuple[float, ...]] = {
@@ -654,307 +656,334 @@ def build_rows(ctx: Context, counts: Int, rng: np.random.Generator) -> CrimeRows
 # --- Attributes ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OffenceWeights:
+    """A value per offence code (Reference.offence_values): code overrides subgroup
+    overrides group overrides the default. CHOICES: the relative chance that a crime of
+    the offence carries an attribute; INF always, 0 never."""
+
+    default: float
+    by_group: Mapping[str, float] | None = None
+    by_subgroup: Mapping[str, float] | None = None
+    by_code: Mapping[str, float] | None = None
+
+
+# Business victims: shoplifting, business robbery and burglary always; some theft,
+# criminal damage and arson.
+BUSINESS_VICTIM = OffenceWeights(
+    0.0,
+    by_subgroup={
+        "Shoplifting": INF,
+        "Robbery of business property": INF,
+        "Burglary - business and community": INF,
+    },
+    by_code={"49": 1.0, "58B": 5.0, "58D": 0.3, "56B": 0.4, "56A": 0.2, "44": 0.05},
+)
+# The chance of an individual victim (else a business, the public or the state).
+INDIVIDUAL_VICTIM = OffenceWeights(
+    1.0,
+    by_group={
+        "Criminal damage and arson": 0.85,
+        "Drug offences": 0.0,
+        "Possession of weapons offences": 0.0,
+        "Public order offences": 0.3,
+        "Miscellaneous crimes against society": 0.0,
+    },
+    by_code={
+        "9B": 0.5,
+        "62A": 0.0,
+        "66": 0.1,
+        "58B": 0.5,
+        "58D": 0.7,
+        "56A": 0.8,
+        "56B": 0.6,
+        "49": 0.9,
+        "44": 0.95,
+    },
+)
+DOMESTIC_ABUSE = OffenceWeights(
+    0.0,
+    by_group={
+        VAP: 1.0,
+        SEXUAL: 0.35,
+        "Criminal damage and arson": 0.25,
+        "Theft offences": 0.02,
+        "Public order offences": 0.05,
+    },
+    by_subgroup={
+        "Stalking and harassment": 2.5,
+        "Violence without injury": 0.8,
+        "Rape": 0.6,
+        "Shoplifting": 0.0,
+        "Burglary - business and community": 0.0,
+        "Death or serious injury caused by unlawful driving": 0.0,
+    },
+    by_code={
+        "8U": INF,
+        "104": 0.0,
+        "58A": 0.8,
+        "58C": 0.3,
+        "3": 1.2,
+        "11A": 0.4,
+        "28G": 0.0,
+        "40": 0.3,
+        "88F": 0.1,
+        "88E": 0.05,
+        "22B": 0.1,
+        "88A": 0.02,
+        "20B": 0.15,
+        "19D": 0.3,
+        "19G": 0.2,
+    },
+)
+FEMALE_VICTIM = OffenceWeights(
+    1.0,
+    by_code={
+        "19C": INF,
+        "19D": INF,
+        "20A": INF,
+        "20B": INF,
+        "19F": 0.0,
+        "19G": 0.0,
+        "17A": 0.0,
+        "104": 0.4,
+        "88E": 5.0,
+        "88F": 5.0,
+        "22B": 3.0,
+        "88A": 3.0,
+        "1": 0.5,
+        "4.1": 0.5,
+        "4.4": 0.6,
+    },
+)
+YOUNG_VICTIM = OffenceWeights(1.0, by_code={"2": 1.5, "5D": 1.6, "5E": 1.3})
+# Knife and gun crime (ADR offence lists; knife first, the two rarely together).
+KNIFE = OffenceWeights(
+    0.0,
+    by_subgroup={
+        "Homicide": 8.0,
+        "Violence with injury": 0.35,
+        "Rape": 0.08,
+        "Other sexual offences": 0.03,
+        "Robbery of personal property": 5.0,
+        "Robbery of business property": 5.0,
+        "Violence without injury": 2.5,
+    },
+    by_code={"2": 12.0, "5D": 9.0, "5E": 4.0, "8P": 0.3},
+)
+GUN = OffenceWeights(
+    0.0,
+    by_group={SEXUAL: 0.005},
+    by_code={
+        "1": 3.0,
+        "4.1": 1.0,
+        "2": 6.0,
+        "5D": 1.2,
+        "5E": 8.0,
+        "8N": 0.05,
+        "8P": 0.05,
+        "3": 0.6,
+        "104": 0.01,
+        "105A": 0.005,
+        "105B": 0.005,
+        "34A": 3.0,
+        "34B": 0.6,
+        "28E": 0.02,
+        "28F": 0.02,
+        "30C": 0.02,
+        "58A": 0.08,
+        "58B": 0.08,
+        "58C": 0.15,
+        "9A": 0.02,
+        "62A": 0.5,
+    },
+)
+# Possession offences carry the flags too (not counted: not on the ADR lists).
+KNIFE_POSSESSION = OffenceWeights(0.0, by_code={"10D": 0.95, "10C": 0.3})
+GUN_POSSESSION = OffenceWeights(0.0, by_code={"10A": 0.9, "81": 0.6})
+# Assaults on emergency workers (104 always) and on business workers.
+EMERGENCY_WORKER = OffenceWeights(
+    0.0,
+    by_code={
+        "104": INF,
+        "105A": 1.0,
+        "8N": 0.45,
+        "105B": 0.6,
+        "8P": 0.3,
+        "3": 0.15,
+        "8L": 0.02,
+        "8R": 0.02,
+    },
+)
+BUSINESS_WORKER = OffenceWeights(
+    0.0,
+    by_code={"105A": 1.0, "8N": 0.7, "105B": 1.2, "8P": 1.0, "3": 0.5, "8L": 0.3, "8R": 0.1},
+)
+# Public transport: street crime, never domestic or against a business.
+PUBLIC_TRANSPORT = OffenceWeights(
+    0.0,
+    by_subgroup={
+        "Violence with injury": 0.6,
+        "Violence without injury": 1.0,
+        "Robbery of personal property": 2.5,
+        "Theft from the person": 6.0,
+        "Public order offences": 1.2,
+        "Criminal damage": 0.3,
+    },
+    by_code={"11A": 0.0, "104": 0.5, "2": 0.2, "58A": 0.0, "58B": 0.5},
+)
+# Victim age profiles by offence (AGE_PROFILES): code lists of the special ones.
+AGE_PROFILE_OFFENCES = (
+    ({"groups": [VAP]}, "violence"),
+    ({"groups": [SEXUAL]}, "sexual"),
+    ({"groups": ["Robbery"]}, "robbery"),
+    ({"codes": ["104"]}, "worker"),
+    ({"codes": ["19D", "19G", "20B", "22B", "88A", "11A"]}, "child"),
+)
+
+
+class _Attributes:
+    """The crimes' attributes, set in dependency order by assign_attributes: each step
+    draws from the one stream in turn, so the order of the steps is part of the data."""
+
+    def __init__(self, ctx: Context, rows: CrimeRows, rng: np.random.Generator) -> None:
+        self.ctx, self.rows, self.rng, self.ref = ctx, rows, rng, ctx.ref
+        self.flags = {name: ctx.counts(m) for name, m in T.CRIME_FLAGS.items()}
+        group = np.array(self.ref.offence_group)[rows.offence]
+        subgroup = np.array(self.ref.offence_subgroup)[rows.offence]
+        self.is_vap = group == VAP
+        self.is_sexual = group == SEXUAL
+        self.is_vwi = subgroup == "Violence with injury"
+        self.is_homicide = subgroup == "Homicide"
+
+    def weights(self, table: OffenceWeights) -> Float:
+        """Each row's value of an offence table."""
+        return self.ref.offence_values(
+            table.default, table.by_group, table.by_subgroup, table.by_code
+        )[self.rows.offence]
+
+    def quota(
+        self, label: str, candidates: Bool, weight: Float, targets: Mapping[str, int]
+    ) -> Bool:
+        rows = self.rows
+        return self.ctx.quota_flag(
+            label, candidates, weight, rows.month, rows.recorded, targets, self.rng, by=rows.lpa
+        )
+
+    def business_victims(self) -> None:
+        weight = self.weights(BUSINESS_VICTIM)
+        self.rows.business = self.quota(
+            "business_crime", weight > 0, weight, self.flags["business_crime"]
+        )
+
+    def individual_victims(self) -> None:
+        rows = self.rows
+        chance = self.weights(INDIVIDUAL_VICTIM)
+        individual = ~rows.business & (self.rng.random(len(rows)) < chance)
+        self.individual = individual | self.is_vap | self.is_sexual
+
+    def domestic_abuse(self) -> None:
+        """In three strata with their own targets: homicide, violence with injury, rest."""
+        rows, flags = self.rows, self.flags
+        weight = np.where(self.individual & ~rows.business, self.weights(DOMESTIC_ABUSE), 0.0)
+        total = flags["domestic_abuse_crimes"]
+        windows = list(total)
+        vwi = _fill(self.ctx, flags["domestic_abuse_violence_with_injury"], windows)
+        homicide = _fill(self.ctx, flags["domestic_homicides"], windows)
+        rest = {w: total[w] - vwi[w] - homicide[w] for w in total}
+        rows.domestic = (
+            self.quota("domestic_homicides", self.is_homicide, weight, homicide)
+            | self.quota("domestic_abuse_violence_with_injury", self.is_vwi, weight, vwi)
+            | self.quota("domestic_abuse_other", ~self.is_homicide & ~self.is_vwi, weight, rest)
+        )
+
+    def victim_sex(self) -> None:
+        """Female victims of violence and sexual offences (VAWG) by quota."""
+        rows, ref, da = self.rows, self.ref, self.rows.domestic
+        weight = self.weights(FEMALE_VICTIM) * np.where(da, 8.0, 1.0)
+        stratum = self.is_vap | self.is_sexual
+        female = self.quota("vawg_crimes", stratum, weight, self.flags["vawg_crimes"])
+        u = self.rng.random(len(rows))
+        unknown = [ref.offence_index(c) for c in ("8R", "88F")]
+        unknown_p = np.where(np.isin(rows.offence, unknown), 0.10, 0.03)
+        sex_vawg = np.where(female, 0, np.where(u < unknown_p, 2, 1))
+        p_female = np.where(da, 0.75, 0.44)
+        sex_other = np.where(u < p_female, 0, np.where(u < p_female + 0.05, 2, 1))
+        sex = np.where(stratum, sex_vawg, sex_other)
+        rows.victim_sex = np.where(self.individual, sex, -1)
+
+    def victim_age(self) -> None:
+        """Serious youth violence (non-domestic violence with injury, victim under 25) by
+        quota; age profiles by offence elsewhere."""
+        rows, ref, da = self.rows, self.ref, self.rows.domestic
+        weight = np.where(rows.victim_sex == 1, 1.7, 1.0) * self.weights(YOUNG_VICTIM)
+        stratum = self.is_vwi & ~da
+        young = self.quota(
+            "serious_youth_violence", stratum, weight, self.flags["serious_youth_violence"]
+        )
+        names = list(AGE_PROFILES)
+        table = np.array([AGE_PROFILES[p] for p in names])
+        code_profile = np.full(ref.n_offences, names.index("property"))
+        for selection, name in AGE_PROFILE_OFFENCES:
+            code_profile[ref.offences_where(**selection)] = names.index(name)
+        profile = code_profile[rows.offence]
+        child = profile == names.index("child")
+        profile = np.where(da & ~child, names.index("domestic"), profile)
+        profile = np.where(stratum, names.index("older_violence"), profile)
+        profile = np.where(young, names.index("young_adult"), profile)
+        band = draw_categorical(self.rng, table, profile)
+        band = np.where(band == len(AGE_BANDS), -1, band)
+        rows.victim_age = np.where(self.individual, band, -1)
+
+    def weapons(self) -> None:
+        """Knife crime, then gun crime among the rest; possession offences flagged too."""
+        rows, ref = self.rows, self.ref
+        knife = self.weights(KNIFE) * ref.is_knife_offence[rows.offence]
+        rows.knife = self.quota("knife_crime", knife > 0, knife, self.flags["knife_crime"])
+        gun = self.weights(GUN) * ref.is_gun_offence[rows.offence] * ~rows.knife
+        rows.firearm = self.quota("gun_crime", gun > 0, gun, self.flags["gun_crime"])
+        u = self.rng.random(len(rows))
+        rows.knife |= ~ref.is_knife_offence[rows.offence] & (u < self.weights(KNIFE_POSSESSION))
+        rows.firearm |= ~ref.is_gun_offence[rows.offence] & (u < self.weights(GUN_POSSESSION))
+
+    def worker_victims(self) -> None:
+        rows, flags, da = self.rows, self.flags, self.rows.domestic
+        adult = rows.victim_age != 0
+        rows.emergency_worker = self.quota(
+            "violence_against_emergency_workers",
+            self.is_vap & ~da & adult,
+            self.weights(EMERGENCY_WORKER),
+            flags["violence_against_emergency_workers"],
+        )
+        rows.business_worker = self.quota(
+            "violence_against_business_workers",
+            self.is_vap & ~da & adult & ~rows.emergency_worker,
+            self.weights(BUSINESS_WORKER),
+            flags["violence_against_business_workers"],
+        )
+
+    def transport(self) -> None:
+        rows = self.rows
+        weight = np.where(rows.domestic | rows.business, 0.0, self.weights(PUBLIC_TRANSPORT))
+        transport = np.full(len(rows), -1, dtype=np.int64)
+        for i, name in enumerate(TRANSPORT):
+            label = f"{name.lower()}_crime"
+            chosen = self.quota(label, transport < 0, weight, self.flags[label])
+            transport[chosen] = i
+        rows.transport = transport
+
+
 def assign_attributes(ctx: Context, rows: CrimeRows, rng: np.random.Generator) -> None:
     """Victim and circumstance attributes, in dependency order."""
-    ref = ctx.ref
-    flags = {name: ctx.counts(m) for name, m in T.CRIME_FLAGS.items()}
-    off = rows.offence
-    group = np.array(ref.offence_group)[off]
-    subgroup = np.array(ref.offence_subgroup)[off]
-    is_vap = group == VAP
-    is_sexual = group == SEXUAL
-    is_vwi = subgroup == "Violence with injury"
-    is_homicide = subgroup == "Homicide"
-    rec = rows.recorded
-    month = rows.month
-
-    def per_code(values: Float) -> Float:
-        return values[off]
-
-    def quota(label: str, candidates: Bool, weight: Float, targets: Mapping[str, int]) -> Bool:
-        return ctx.quota_flag(label, candidates, weight, month, rec, targets, rng, by=rows.lpa)
-
-    # Business victims: shoplifting, business robbery and burglary always; some theft,
-    # criminal damage and arson.
-    business_w = per_code(
-        ref.offence_values(
-            0.0,
-            by_subgroup={
-                "Shoplifting": INF,
-                "Robbery of business property": INF,
-                "Burglary - business and community": INF,
-            },
-            by_code={"49": 1.0, "58B": 5.0, "58D": 0.3, "56B": 0.4, "56A": 0.2, "44": 0.05},
-        )
-    )
-    rows.business = quota("business_crime", business_w > 0, business_w, flags["business_crime"])
-
-    # An individual victim (else the victim is a business, the public or the state).
-    individual_p = per_code(
-        ref.offence_values(
-            1.0,
-            by_group={
-                "Criminal damage and arson": 0.85,
-                "Drug offences": 0.0,
-                "Possession of weapons offences": 0.0,
-                "Public order offences": 0.3,
-                "Miscellaneous crimes against society": 0.0,
-            },
-            by_code={
-                "9B": 0.5,
-                "62A": 0.0,
-                "66": 0.1,
-                "58B": 0.5,
-                "58D": 0.7,
-                "56A": 0.8,
-                "56B": 0.6,
-                "49": 0.9,
-                "44": 0.95,
-            },
-        )
-    )
-    individual = ~rows.business & (rng.random(len(rows)) < individual_p)
-    individual |= is_vap | is_sexual
-
-    # Domestic abuse, in three strata with their own targets.
-    da_w = per_code(
-        ref.offence_values(
-            0.0,
-            by_group={
-                VAP: 1.0,
-                SEXUAL: 0.35,
-                "Criminal damage and arson": 0.25,
-                "Theft offences": 0.02,
-                "Public order offences": 0.05,
-            },
-            by_subgroup={
-                "Stalking and harassment": 2.5,
-                "Violence without injury": 0.8,
-                "Rape": 0.6,
-                "Shoplifting": 0.0,
-                "Burglary - business and community": 0.0,
-                "Death or serious injury caused by unlawful driving": 0.0,
-            },
-            by_code={
-                "8U": INF,
-                "104": 0.0,
-                "58A": 0.8,
-                "58C": 0.3,
-                "3": 1.2,
-                "11A": 0.4,
-                "28G": 0.0,
-                "40": 0.3,
-                "88F": 0.1,
-                "88E": 0.05,
-                "22B": 0.1,
-                "88A": 0.02,
-                "20B": 0.15,
-                "19D": 0.3,
-                "19G": 0.2,
-            },
-        )
-    )
-    da_w = np.where(individual & ~rows.business, da_w, 0.0)
-    da_total = flags["domestic_abuse_crimes"]
-    windows = list(da_total)
-    da_vwi = _fill(ctx, flags["domestic_abuse_violence_with_injury"], windows)
-    da_hom = _fill(ctx, flags["domestic_homicides"], windows)
-    da_rest = {w: da_total[w] - da_vwi[w] - da_hom[w] for w in da_total}
-    rows.domestic = (
-        quota("domestic_homicides", is_homicide, da_w, da_hom)
-        | quota("domestic_abuse_violence_with_injury", is_vwi, da_w, da_vwi)
-        | quota("domestic_abuse_other", ~is_homicide & ~is_vwi, da_w, da_rest)
-    )
-    da = rows.domestic
-
-    # Victim sex: female victims of violence and sexual offences (VAWG) by quota.
-    female_w = per_code(
-        ref.offence_values(
-            1.0,
-            by_code={
-                "19C": INF,
-                "19D": INF,
-                "20A": INF,
-                "20B": INF,
-                "19F": 0.0,
-                "19G": 0.0,
-                "17A": 0.0,
-                "104": 0.4,
-                "88E": 5.0,
-                "88F": 5.0,
-                "22B": 3.0,
-                "88A": 3.0,
-                "1": 0.5,
-                "4.1": 0.5,
-                "4.4": 0.6,
-            },
-        )
-    ) * np.where(da, 8.0, 1.0)
-    vawg_stratum = is_vap | is_sexual
-    female = quota("vawg_crimes", vawg_stratum, female_w, flags["vawg_crimes"])
-    u = rng.random(len(rows))
-    unknown_p = np.where(np.isin(off, [ref.offence_index(c) for c in ("8R", "88F")]), 0.10, 0.03)
-    sex_vawg = np.where(female, 0, np.where(u < unknown_p, 2, 1))
-    p_female = np.where(da, 0.75, 0.44)
-    sex_other = np.where(u < p_female, 0, np.where(u < p_female + 0.05, 2, 1))
-    sex = np.where(vawg_stratum, sex_vawg, sex_other)
-    rows.victim_sex = np.where(individual, sex, -1)
-
-    # Victim age: serious youth violence (non-domestic violence with injury, victim
-    # under 25) by quota; profiles elsewhere.
-    young_w = np.where(rows.victim_sex == 1, 1.7, 1.0) * per_code(
-        ref.offence_values(1.0, by_code={"2": 1.5, "5D": 1.6, "5E": 1.3})
-    )
-    syv_stratum = is_vwi & ~da
-    young = quota("serious_youth_violence", syv_stratum, young_w, flags["serious_youth_violence"])
-    profile_names = list(AGE_PROFILES)
-    profile_table = np.array([AGE_PROFILES[p] for p in profile_names])
-    code_profile = np.full(ref.n_offences, profile_names.index("property"))
-    for code_group, name in (
-        (ref.offences_where(groups=[VAP]), "violence"),
-        (ref.offences_where(groups=[SEXUAL]), "sexual"),
-        (ref.offences_where(groups=["Robbery"]), "robbery"),
-        (ref.offences_where(codes=["104"]), "worker"),
-        (ref.offences_where(codes=["19D", "19G", "20B", "22B", "88A", "11A"]), "child"),
-    ):
-        code_profile[code_group] = profile_names.index(name)
-    profile = code_profile[off]
-    child = profile == profile_names.index("child")
-    profile = np.where(da & ~child, profile_names.index("domestic"), profile)
-    profile = np.where(syv_stratum, profile_names.index("older_violence"), profile)
-    profile = np.where(young, profile_names.index("young_adult"), profile)
-    band = draw_categorical(rng, profile_table, profile)
-    band = np.where(band == len(AGE_BANDS), -1, band)
-    rows.victim_age = np.where(individual, band, -1)
-
-    # Knife and gun crime (ADR offence lists; knife first, the two rarely together).
-    knife_w = (
-        per_code(
-            ref.offence_values(
-                0.0,
-                by_subgroup={
-                    "Homicide": 8.0,
-                    "Violence with injury": 0.35,
-                    "Rape": 0.08,
-                    "Other sexual offences": 0.03,
-                    "Robbery of personal property": 5.0,
-                    "Robbery of business property": 5.0,
-                    "Violence without injury": 2.5,
-                },
-                by_code={"2": 12.0, "5D": 9.0, "5E": 4.0, "8P": 0.3},
-            )
-        )
-        * ref.is_knife_offence[off]
-    )
-    rows.knife = quota("knife_crime", knife_w > 0, knife_w, flags["knife_crime"])
-    gun_w = (
-        per_code(
-            ref.offence_values(
-                0.0,
-                by_group={SEXUAL: 0.005},
-                by_code={
-                    "1": 3.0,
-                    "4.1": 1.0,
-                    "2": 6.0,
-                    "5D": 1.2,
-                    "5E": 8.0,
-                    "8N": 0.05,
-                    "8P": 0.05,
-                    "3": 0.6,
-                    "104": 0.01,
-                    "105A": 0.005,
-                    "105B": 0.005,
-                    "34A": 3.0,
-                    "34B": 0.6,
-                    "28E": 0.02,
-                    "28F": 0.02,
-                    "30C": 0.02,
-                    "58A": 0.08,
-                    "58B": 0.08,
-                    "58C": 0.15,
-                    "9A": 0.02,
-                    "62A": 0.5,
-                },
-            )
-        )
-        * ref.is_gun_offence[off]
-        * ~rows.knife
-    )
-    rows.firearm = quota("gun_crime", gun_w > 0, gun_w, flags["gun_crime"])
-    # Possession offences carry the flags too (not counted: not on the ADR lists).
-    u = rng.random(len(rows))
-    knife_p = per_code(ref.offence_values(0.0, by_code={"10D": 0.95, "10C": 0.3}))
-    gun_p = per_code(ref.offence_values(0.0, by_code={"10A": 0.9, "81": 0.6}))
-    rows.knife |= ~ref.is_knife_offence[off] & (u < knife_p)
-    rows.firearm |= ~ref.is_gun_offence[off] & (u < gun_p)
-
-    # Assaults on emergency workers (104 always) and on business workers.
-    adult = rows.victim_age != 0
-    ew_w = per_code(
-        ref.offence_values(
-            0.0,
-            by_code={
-                "104": INF,
-                "105A": 1.0,
-                "8N": 0.45,
-                "105B": 0.6,
-                "8P": 0.3,
-                "3": 0.15,
-                "8L": 0.02,
-                "8R": 0.02,
-            },
-        )
-    )
-    ew_stratum = is_vap & ~da & adult
-    rows.emergency_worker = quota(
-        "violence_against_emergency_workers",
-        ew_stratum,
-        ew_w,
-        flags["violence_against_emergency_workers"],
-    )
-    bw_w = per_code(
-        ref.offence_values(
-            0.0,
-            by_code={
-                "105A": 1.0,
-                "8N": 0.7,
-                "105B": 1.2,
-                "8P": 1.0,
-                "3": 0.5,
-                "8L": 0.3,
-                "8R": 0.1,
-            },
-        )
-    )
-    rows.business_worker = quota(
-        "violence_against_business_workers",
-        is_vap & ~da & adult & ~rows.emergency_worker,
-        bw_w,
-        flags["violence_against_business_workers"],
-    )
-
-    # Public transport: street crime, never domestic or against a business.
-    transport_w = per_code(
-        ref.offence_values(
-            0.0,
-            by_subgroup={
-                "Violence with injury": 0.6,
-                "Violence without injury": 1.0,
-                "Robbery of personal property": 2.5,
-                "Theft from the person": 6.0,
-                "Public order offences": 1.2,
-                "Criminal damage": 0.3,
-            },
-            by_code={"11A": 0.0, "104": 0.5, "2": 0.2, "58A": 0.0, "58B": 0.5},
-        )
-    )
-    transport_w = np.where(da | rows.business, 0.0, transport_w)
-    transport = np.full(len(rows), -1, dtype=np.int64)
-    for i, name in enumerate(TRANSPORT):
-        free = transport < 0
-        chosen = quota(f"{name.lower()}_crime", free, transport_w, flags[f"{name.lower()}_crime"])
-        transport[chosen] = i
-    rows.transport = transport
+    steps = _Attributes(ctx, rows, rng)
+    steps.business_victims()
+    steps.individual_victims()
+    steps.domestic_abuse()
+    steps.victim_sex()
+    steps.victim_age()
+    steps.weapons()
+    steps.worker_victims()
+    steps.transport()
 
 
 def assign_references(rows: CrimeRows, rng: np.random.Generator) -> Int:
@@ -975,8 +1004,41 @@ def assign_references(rows: CrimeRows, rng: np.random.Generator) -> Int:
     return order
 
 
-def generate_crimes(ctx: Context, rngs: Mapping[str, np.random.Generator]) -> CrimeRows:
-    counts = monthly_counts(ctx)
-    rows = build_rows(ctx, counts, rngs["rows"])
-    assign_attributes(ctx, rows, rngs["attributes"])
-    return rows
+def crimes_extract(ref: Reference, rows: CrimeRows, order: Int) -> Extract:
+    """crimes.csv: the records in `order` (assign_references)."""
+    frame = pd.DataFrame(
+        {
+            "seq": rows.sequence[order].astype(np.int32),
+            "yy": rows.year2[order].astype(np.int32),
+            "day": rows.day[order].astype(np.int32),
+            "offence": category(rows.offence[order], ref.offence_codes),
+            "neighbourhood": category(rows.neighbourhood[order], ref.neighbourhood_codes),
+            "status": category(rows.status[order], STATUSES),
+            "domestic": flag(rows.domestic[order]),
+            "sex": category(rows.victim_sex[order], SEX_CODES),
+            "age": category(rows.victim_age[order], AGE_BANDS),
+            "business": flag(rows.business[order]),
+            "emergency": flag(rows.emergency_worker[order]),
+            "business_worker": flag(rows.business_worker[order]),
+            "knife": flag(rows.knife[order]),
+            "firearm": flag(rows.firearm[order]),
+            "transport": category(rows.transport[order], TRANSPORT),
+        }
+    )
+    formats = (
+        "printf('20/%06d/%02d', seq, yy)",
+        date("day"),
+        "offence",
+        "neighbourhood",
+        "status",
+        "domestic",
+        "sex",
+        "age",
+        "business",
+        "emergency",
+        "business_worker",
+        "knife",
+        "firearm",
+        "transport",
+    )
+    return Extract("crimes", frame, formats)

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from . import targets as T
@@ -41,6 +42,8 @@ from .calibration import (
 )
 from .context import Context
 from .periods import Profile, cycle_weights, day_number, london_hours, london_offsets
+from .reference import Reference
+from .writer import Extract, category, local, sequence, timestamp
 
 Bool = NDArray[np.bool_]
 Float = NDArray[np.float64]
@@ -69,7 +72,6 @@ CATEGORIES = (
     "OTHER",
 )
 STREET_RACING = CATEGORIES.index("STREET_RACING")
-STRATA = ("general", "asb", "street_racing")
 
 # --- Model parameters (realistic shape; not report figures) -------------------------
 
@@ -701,3 +703,27 @@ def respond(ctx: Context, rows: IncidentRows, attended: Bool, rng: np.random.Gen
             rows.response[idx] = calibrated_response(ctx, rows, idx, grade, rng)
         elif len(idx):
             rows.response[idx] = _seconds(raw_log_response(ctx, rows, idx, grade, rng), grade)
+
+
+def incidents_extract(ref: Reference, rows: IncidentRows) -> Extract:
+    """incidents.csv: one row per incident, in time order."""
+    frame = pd.DataFrame(
+        {
+            "seq": sequence(len(rows)),
+            **local(rows.created, "created"),
+            "grade": category(rows.grade, T.INCIDENT_GRADES),
+            "category": category(rows.category, CATEGORIES),
+            "neighbourhood": category(rows.neighbourhood, ref.neighbourhood_codes),
+            **local(rows.created + np.maximum(rows.response, 0), "arrived"),
+            "attended": rows.attended,
+        }
+    )
+    formats = (
+        "printf('INC-%08d', seq)",
+        timestamp("created"),
+        "grade",
+        "category",
+        "neighbourhood",
+        f"case when attended then {timestamp('arrived')} end",
+    )
+    return Extract("incidents", frame, formats)

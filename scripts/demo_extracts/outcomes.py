@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from . import targets as T
@@ -27,6 +28,8 @@ from .calibration import (
 )
 from .context import Context
 from .crimes import SEXUAL, VAP, CrimeRows
+from .reference import Reference
+from .writer import Extract, category, date
 
 Bool = NDArray[np.bool_]
 Float = NDArray[np.float64]
@@ -390,3 +393,24 @@ def positive_targets(
         if min(out[s].values()) < 0:
             raise CalibrationError(f"negative positive-outcome target for {s}: {out[s]}")
     return out
+
+
+def outcomes_extract(
+    ref: Reference, crimes: CrimeRows, outcomes: OutcomeRows, crime_order: Int
+) -> Extract:
+    """crime_outcomes.csv: by outcome date, then in the crimes' file order."""
+    position = np.empty(len(crime_order), dtype=np.int64)
+    position[crime_order] = np.arange(len(crime_order))
+    order = np.lexsort((outcomes.outcome, position[outcomes.crime], outcomes.day))
+    crime = outcomes.crime[order]
+    frame = pd.DataFrame(
+        {
+            "seq": crimes.sequence[crime].astype(np.int32),
+            "yy": crimes.year2[crime].astype(np.int32),
+            "code": category(outcomes.outcome[order], ref.outcome_codes),
+            "day": outcomes.day[order].astype(np.int32),
+        }
+    )
+    return Extract(
+        "crime_outcomes", frame, ("printf('20/%06d/%02d', seq, yy)", "code", date("day"))
+    )

@@ -11,7 +11,15 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from quality.contracts import code_lists
+
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "seeds" / "reference"
+
+
+def codes(code_list: str) -> tuple[str, ...]:
+    """A code list of seeds/reference/ref_code_lists.csv: the codes the extract's
+    contract accepts, in the seed's order (the generator's index order)."""
+    return code_lists(DEFAULT_SEED_DIR)[code_list]
 
 
 def read_seed(path: Path) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from . import targets as T
 from .calibration import (
@@ -25,6 +26,7 @@ from .calibration import (
     largest_remainder,
 )
 from .context import Context
+from .writer import Extract
 
 RATE_TOLERANCE = 0.05 - 1e-6  # a rate "rounds to" the report's figure to 0.1
 FREE_RATE_MARGIN = 0.03  # when the denominator is ours to choose, stay well inside
@@ -352,3 +354,16 @@ def generate_returns(ctx: Context, rng: np.random.Generator) -> ReturnRows:
     drug_treatment(rows)
     action_fraud(rows, rng)
     return rows
+
+
+def returns_extract(rows: ReturnRows) -> Extract:
+    """periodic_returns.csv: one row per return, period end and measure."""
+    frame = pd.DataFrame(
+        {
+            "return_id": rows.return_id,
+            "period_end": pd.to_datetime(pd.Series(rows.period_end)).dt.date,
+            "measure": rows.measure,
+            "value": np.array(rows.value, dtype=np.int64),
+        }
+    )
+    return Extract("periodic_returns", frame, ("return_id", "period_end", "measure", "value"))

@@ -34,8 +34,8 @@ from numpy.typing import NDArray
 from . import targets as T
 from .calibration import count_for_rate, draw_categorical, interpolate, window_series
 from .context import Context
-from .reference import DEFAULT_SEED_DIR, read_seed
-from .writer import _category, _copy
+from .reference import DEFAULT_SEED_DIR, codes, read_seed
+from .writer import Extract, category, date, sequence
 
 Bool = NDArray[np.bool_]
 Float = NDArray[np.float64]
@@ -164,15 +164,9 @@ COLLISION_HOURS = (
 WEST_MIDLANDS_POLICE_FORCE = 20  # STATS19 police_force code
 
 FATAL_4 = ("SPEEDING", "MOBILE_PHONE", "SEATBELT", "DRINK_DRIVING", "DRUG_DRIVING")
-OFFENCE_CATEGORIES = (
-    *FATAL_4,
-    "CARELESS_DRIVING",
-    "DANGEROUS_DRIVING",
-    "NO_INSURANCE",
-    "OTHER_MOTORING",
-)
-ACTION_TYPES = ("FIXED_PENALTY", "DRIVER_EDUCATION", "REPORT_FOR_SUMMONS", "ARREST")
-DETECTION_METHODS = ("OFFICER", "CAMERA")
+OFFENCE_CATEGORIES = codes("roads_offence_category")
+ACTION_TYPES = codes("roads_action_type")
+DETECTION_METHODS = codes("roads_detection_method")
 # Offence of each population's rows; action type by offence (rows: OFFENCE_CATEGORIES).
 OFFENCE_SHARE: Mapping[str, tuple[float, ...]] = {
     "fatal_4_officer_actions": (0.45, 0.25, 0.18, 0.07, 0.05, 0, 0, 0, 0),
@@ -226,7 +220,7 @@ SEIZURE_REASON_SHARE = {
     "unlawful_use": (0.50, 0.18, 0.13, 0.19),
     "other_removals": (0.35, 0.45, 0.20),
 }
-VEHICLE_TYPES = ("CAR", "VAN", "MOTORCYCLE", "E_SCOOTER", "OTHER")
+VEHICLE_TYPES = codes("vehicle_type")
 # By reason (SEIZURE_REASONS order): anti-social use is mostly motorcycles and e-scooters.
 VEHICLE_TYPE_SHARE = np.array(
     [
@@ -267,7 +261,7 @@ ORDER_TYPE_SHARE = (
 )  # fmt: skip
 # Serious violence reduction orders exist from the pilot's start (West Midlands, 2023).
 SVRO_PILOT_START = "2023-04-19"
-ORDER_STATUSES = ("ISSUED", "GRANTED", "REFUSED", "WITHDRAWN")
+ORDER_STATUSES = codes("order_status")
 
 
 # --- Shared steps ---------------------------------------------------------------------
@@ -343,13 +337,6 @@ def day_order(day: Int, rng: np.random.Generator) -> Int:
     return np.lexsort((rng.random(len(day)), day))
 
 
-def _frame_copy(
-    frame: pd.DataFrame, sources: Sequence[str], columns: Sequence[str], path: Path
-) -> None:
-    select = ", ".join(f"{s} as {c}" for s, c in zip(sources, columns, strict=True))
-    _copy(frame, f"select {select} from src", path)
-
-
 def local_authority_districts(seed_dir: Path) -> dict[str, str]:
     """LPA code -> ONS code of its local authority district (each LPA is one borough)."""
     rows = read_seed(seed_dir / "ref_local_authority_districts.csv")
@@ -358,21 +345,6 @@ def local_authority_districts(seed_dir: Path) -> dict[str, str]:
 
 # --- Road casualties ------------------------------------------------------------------
 
-CASUALTIES_COLUMNS = (
-    "collision_index",
-    "collision_date",
-    "collision_time",
-    "local_authority_ons_district",
-    "vehicle_reference",
-    "casualty_reference",
-    "casualty_class",
-    "sex_of_casualty",
-    "age_of_casualty",
-    "age_band_of_casualty",
-    "casualty_severity",
-    "casualty_type",
-)
-
 
 def age_bands(age: Int) -> Int:
     """STATS19 age_band_of_casualty of an age (-1 when the age is missing)."""
@@ -380,9 +352,11 @@ def age_bands(age: Int) -> Int:
     return np.where(age < 0, -1, band).astype(np.int64)
 
 
-def write_road_casualties(
-    ctx: Context, rng: np.random.Generator, path: Path, seed_dir: Path = DEFAULT_SEED_DIR
-) -> int:
+def road_casualties(
+    ctx: Context, rng: np.random.Generator, seed_dir: Path = DEFAULT_SEED_DIR
+) -> Extract:
+    """road_casualties.csv: one row per casualty, with its collision's date, time and
+    district."""
     severities = ("fatal", "serious", "slight")
     placed = populations(ctx, T.ROAD_CASUALTIES, T.ROAD_CASUALTY_TRENDS, "casualties", rng)
     day = np.concatenate([p.day for p in placed])
@@ -439,7 +413,7 @@ def write_road_casualties(
             "day": day.astype(np.int32),
             "hh": c_hour[collision].astype(np.int32),
             "mi": c_minute[collision].astype(np.int32),
-            "la": _category(lpa, tuple(la[c] for c in ctx.ref.lpa_codes)),
+            "la": category(lpa, tuple(la[c] for c in ctx.ref.lpa_codes)),
             "vehicle": vehicle.astype(np.int32),
             "casualty": casualty_ref.astype(np.int32),
             "class": cclass.astype(np.int32),
@@ -452,7 +426,7 @@ def write_road_casualties(
     )
     sources = (
         f"printf('%04d{WEST_MIDLANDS_POLICE_FORCE:02d}%07d', year, seq)",
-        "date '1970-01-01' + day",
+        date("day"),
         "printf('%02d:%02d', hh, mi)",
         "la",
         "vehicle",
@@ -464,7 +438,6 @@ def write_road_casualties(
         "severity",
         "type",
     )
-    _frame_copy(frame, sources, CASUALTIES_COLUMNS, path)
     start, end = ctx.window_days(T.BASELINE), ctx.window_days(T.CURRENT)
     for window, (lo, hi) in ((T.BASELINE, start), (T.CURRENT, end)):
         inside = (day >= lo) & (day <= hi)
@@ -472,22 +445,14 @@ def write_road_casualties(
             f"road_casualties_{window}",
             {s: float((inside & (severity == i)).sum()) for i, s in enumerate(severities)},
         )
-    return n
+    return Extract("road_casualties", frame, sources)
 
 
 # --- Roads enforcement ----------------------------------------------------------------
 
-ENFORCEMENT_COLUMNS = (
-    "enforcement_id",
-    "action_date",
-    "neighbourhood_code",
-    "offence_category",
-    "action_type",
-    "detection_method",
-)
 
-
-def write_roads_enforcement(ctx: Context, rng: np.random.Generator, path: Path) -> int:
+def roads_enforcement(ctx: Context, rng: np.random.Generator) -> Extract:
+    """roads_enforcement.csv: one row per action, officer or camera, in date order."""
     placed = populations(ctx, T.ROADS_ENFORCEMENT, T.ROADS_ENFORCEMENT_TRENDS, "enforcement", rng)
     parts = []
     for name, rows in zip(T.ROADS_ENFORCEMENT, placed, strict=True):
@@ -507,39 +472,30 @@ def write_roads_enforcement(ctx: Context, rng: np.random.Generator, path: Path) 
     order = day_order(day, rng)
     frame = pd.DataFrame(
         {
-            "seq": np.arange(1, len(day) + 1, dtype=np.int64),
+            "seq": sequence(len(day)),
             "day": day[order].astype(np.int32),
-            "neighbourhood": _category(neighbourhood[order], ctx.ref.neighbourhood_codes),
-            "offence": _category(offence[order], OFFENCE_CATEGORIES),
-            "action": _category(action[order], ACTION_TYPES),
-            "method": _category(method[order], DETECTION_METHODS),
+            "neighbourhood": category(neighbourhood[order], ctx.ref.neighbourhood_codes),
+            "offence": category(offence[order], OFFENCE_CATEGORIES),
+            "action": category(action[order], ACTION_TYPES),
+            "method": category(method[order], DETECTION_METHODS),
         }
     )
     sources = (
         "printf('RE-%08d', seq)",
-        "date '1970-01-01' + day",
+        date("day"),
         "neighbourhood",
         "offence",
         "action",
         "method",
     )
-    _frame_copy(frame, sources, ENFORCEMENT_COLUMNS, path)
-    return len(day)
+    return Extract("roads_enforcement", frame, sources)
 
 
 # --- Dashcam submissions --------------------------------------------------------------
 
-DASHCAM_COLUMNS = (
-    "submission_id",
-    "submitted_date",
-    "neighbourhood_code",
-    "offence_reported",
-    "outcome",
-    "outcome_date",
-)
 
-
-def write_dashcam_submissions(ctx: Context, rng: np.random.Generator, path: Path) -> int:
+def dashcam_submissions(ctx: Context, rng: np.random.Generator) -> Extract:
+    """dashcam_submissions.csv: one row per submission, with its outcome."""
     cal = ctx.cal
     counts = monthly(ctx, T.DASHCAM_SUBMISSIONS, T.DASHCAM_TRENDS, SEASON["dashcam"])
     rows = place(ctx, counts, LPA_SHARE["dashcam"], rng)
@@ -574,40 +530,32 @@ def write_dashcam_submissions(ctx: Context, rng: np.random.Generator, path: Path
     offence = draw(rng, DASHCAM_OFFENCE_SHARE, n)
     frame = pd.DataFrame(
         {
-            "seq": np.arange(1, n + 1, dtype=np.int64),
+            "seq": sequence(n),
             "day": day.astype(np.int32),
-            "neighbourhood": _category(neighbourhood, ctx.ref.neighbourhood_codes),
-            "offence": _category(offence, DASHCAM_OFFENCES),
-            "outcome": _category(outcome, DASHCAM_OUTCOMES),
+            "neighbourhood": category(neighbourhood, ctx.ref.neighbourhood_codes),
+            "offence": category(offence, DASHCAM_OFFENCES),
+            "outcome": category(outcome, DASHCAM_OUTCOMES),
             "decided": decided,
             "decided_on": decided_on.astype(np.int32),
         }
     )
     sources = (
         "printf('DC-%07d', seq)",
-        "date '1970-01-01' + day",
+        date("day"),
         "neighbourhood",
         "offence",
         "outcome",
         "case when decided then date '1970-01-01' + decided_on end",
     )
-    _frame_copy(frame, sources, DASHCAM_COLUMNS, path)
     ctx.note("dashcam_decided", {w: float((decided & ctx.months(w)[month]).sum()) for w in targets})
-    return n
+    return Extract("dashcam_submissions", frame, sources)
 
 
 # --- Vehicle seizures -----------------------------------------------------------------
 
-SEIZURES_COLUMNS = (
-    "seizure_id",
-    "seized_date",
-    "neighbourhood_code",
-    "seizure_reason",
-    "vehicle_type",
-)
 
-
-def write_vehicle_seizures(ctx: Context, rng: np.random.Generator, path: Path) -> int:
+def vehicle_seizures(ctx: Context, rng: np.random.Generator) -> Extract:
+    """vehicle_seizures.csv: one row per vehicle seized or removed, in date order."""
     placed = populations(ctx, T.VEHICLE_SEIZURES, T.VEHICLE_SEIZURE_TRENDS, "seizures", rng)
     parts = []
     offset = 0
@@ -620,30 +568,28 @@ def write_vehicle_seizures(ctx: Context, rng: np.random.Generator, path: Path) -
     order = day_order(day, rng)
     frame = pd.DataFrame(
         {
-            "seq": np.arange(1, len(day) + 1, dtype=np.int64),
+            "seq": sequence(len(day)),
             "day": day[order].astype(np.int32),
-            "neighbourhood": _category(neighbourhood[order], ctx.ref.neighbourhood_codes),
-            "reason": _category(reason[order], SEIZURE_REASONS),
-            "vehicle": _category(vehicle[order], VEHICLE_TYPES),
+            "neighbourhood": category(neighbourhood[order], ctx.ref.neighbourhood_codes),
+            "reason": category(reason[order], SEIZURE_REASONS),
+            "vehicle": category(vehicle[order], VEHICLE_TYPES),
         }
     )
     sources = (
         "printf('VS-%07d', seq)",
-        "date '1970-01-01' + day",
+        date("day"),
         "neighbourhood",
         "reason",
         "vehicle",
     )
-    _frame_copy(frame, sources, SEIZURES_COLUMNS, path)
-    return len(day)
+    return Extract("vehicle_seizures", frame, sources)
 
 
 # --- Orders and civil interventions ---------------------------------------------------
 
-ORDERS_COLUMNS = ("order_id", "order_date", "neighbourhood_code", "order_type", "order_status")
 
-
-def write_orders(ctx: Context, rng: np.random.Generator, path: Path) -> int:
+def orders_and_civil_interventions(ctx: Context, rng: np.random.Generator) -> Extract:
+    """orders_and_civil_interventions.csv: one row per order issued or decided."""
     placed = populations(ctx, T.ORDERS, T.ORDER_TRENDS, "orders", rng)
     granted, refused = placed
     # Issued or granted: notices issued, court orders granted.
@@ -669,19 +615,18 @@ def write_orders(ctx: Context, rng: np.random.Generator, path: Path) -> int:
     order = day_order(day, rng)
     frame = pd.DataFrame(
         {
-            "seq": np.arange(1, len(day) + 1, dtype=np.int64),
+            "seq": sequence(len(day)),
             "day": day[order].astype(np.int32),
-            "neighbourhood": _category(neighbourhood[order], ctx.ref.neighbourhood_codes),
-            "type": _category(otype[order], ORDER_TYPES),
-            "status": _category(status[order], ORDER_STATUSES),
+            "neighbourhood": category(neighbourhood[order], ctx.ref.neighbourhood_codes),
+            "type": category(otype[order], ORDER_TYPES),
+            "status": category(status[order], ORDER_STATUSES),
         }
     )
     sources = (
         "printf('ORD-%07d', seq)",
-        "date '1970-01-01' + day",
+        date("day"),
         "neighbourhood",
         "type",
         "status",
     )
-    _frame_copy(frame, sources, ORDERS_COLUMNS, path)
-    return len(day)
+    return Extract("orders_and_civil_interventions", frame, sources)

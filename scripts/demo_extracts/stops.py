@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from . import targets as T
@@ -40,6 +41,8 @@ from .calibration import (
 )
 from .context import Context
 from .periods import Profile, cycle_weights, london_hours
+from .reference import Reference, codes
+from .writer import Extract, category, date, local, sequence, timestamp
 
 Bool = NDArray[np.bool_]
 Float = NDArray[np.float64]
@@ -53,8 +56,8 @@ SEED_GROUP = {"WHITE": "white", "BLACK": "black", "ASIAN": "asian"}
 
 # --- data.police.uk stop and search vocabularies --------------------------------------
 
-SEARCH_TYPES = ("Person search", "Person and Vehicle search", "Vehicle search")
-OFFICER_DEFINED = ("White", "Black", "Asian", "Mixed", "Other")  # by GROUPS index
+SEARCH_TYPES = codes("stop_search_type")
+OFFICER_DEFINED = codes("officer_defined_ethnicity")  # by GROUPS index
 SELF_DEFINED: Mapping[str, tuple[tuple[str, float], ...]] = {
     "WHITE": (
         ("White - English/Welsh/Scottish/Northern Irish/British", 0.86),
@@ -86,9 +89,9 @@ SELF_DEFINED: Mapping[str, tuple[tuple[str, float], ...]] = {
 }
 NOT_STATED = "Other ethnic group - Not stated"
 SELF_DEFINED_VALUES = (*(v for g in SELF_DEFINED.values() for v, _ in g), NOT_STATED)
-GENDERS = ("Male", "Female", "Other")
-AGE_RANGES = ("under 10", "10-17", "18-24", "25-34", "over 34")
-TRUE_FALSE = ("True", "False")
+GENDERS = codes("stop_search_gender")
+AGE_RANGES = codes("stop_search_age_range")
+TRUE_FALSE = codes("true_false")
 MDA = "Misuse of Drugs Act 1971 (section 23)"
 PACE = "Police and Criminal Evidence Act 1984 (section 1)"
 FIREARMS_ACT = "Firearms Act 1968 (section 47)"
@@ -96,30 +99,10 @@ CJPOA = "Criminal Justice and Public Order Act 1994 (section 60)"
 CJA = "Criminal Justice Act 1988 (section 139B)"
 PSA = "Psychoactive Substances Act 2016 (s36(2))"
 LEGISLATION = (MDA, PACE, FIREARMS_ACT, CJPOA, CJA, PSA)
-OUTCOMES = (
-    "A no further action disposal",
-    "Arrest",
-    "Community resolution",
-    "Khat or Cannabis warning",
-    "Penalty Notice for Disorder",
-    "Summons / charged by post",
-    "Caution (simple or conditional)",
-)
+OUTCOMES = codes("stop_search_outcome")
 NFA = 0
 # What was found (not in data.police.uk): the most serious item, in this order.
-ITEMS = (
-    "NOTHING",
-    "FIREARM",
-    "KNIFE_OR_BLADED_ARTICLE",
-    "OFFENSIVE_WEAPON",
-    "CONTROLLED_DRUGS",
-    "PSYCHOACTIVE_SUBSTANCES",
-    "STOLEN_GOODS",
-    "ARTICLE_FOR_USE_IN_THEFT",
-    "CRIMINAL_DAMAGE_ARTICLE",
-    "FIREWORKS",
-    "OTHER_ITEM",
-)
+ITEMS = codes("stop_search_item_found")
 NOTHING, FIREARM, KNIFE = 0, 1, 2
 
 
@@ -168,58 +151,14 @@ OUTCOME_MIX: Mapping[str, tuple[float, ...]] = {
 
 # --- Home Office use of force vocabularies --------------------------------------------
 
-PERCEIVED_ETHNICITY = (
-    "White",
-    "Black (or Black British)",
-    "Asian (or Asian British)",
-    "Mixed",
-    "Chinese or other ethnic group",
-    "Not reported",
-)  # by GROUPS index
-UOF_AGE_GROUPS = ("Under 11", "11-17", "18-34", "35-49", "50-64", "65 and over", "Not reported")
-UOF_GENDERS = ("Male", "Female", "Other", "Not reported")
-LOCATION_TYPES = (
-    "Street/highway",
-    "Dwelling",
-    "Custody block",
-    "Police vehicle",
-    "Retail premises",
-    "Licensed premises",
-    "Hospital/A&E",
-    "Mental health setting",
-    "Open ground",
-    "Public transport",
-    "Other",
-)
-TACTICS = (
-    "Handcuffing (compliant)",
-    "Handcuffing (non-compliant)",
-    "Unarmed skills",
-    "Ground restraint",
-    "Limb/body restraints",
-    "Spit and bite guard",
-    "CED (Taser)",
-    "Irritant spray",
-    "Baton",
-    "Firearm",
-    "Dog",
-    "Shield",
-    "AEP",
-    "Other/improvised",
-)
-REASONS = (
-    "Protect self",
-    "Protect public",
-    "Effect arrest",
-    "Prevent escape",
-    "Prevent offence",
-    "Prevent harm",
-    "Protect subject",
-    "Secure evidence",
-    "Other",
-)
-UOF_OUTCOMES = ("Arrested", "Detained - Mental Health Act", "Hospitalised", "Escaped", "Other")
-YES_NO = ("Yes", "No")
+PERCEIVED_ETHNICITY = codes("use_of_force_perceived_ethnicity")  # by GROUPS index
+UOF_AGE_GROUPS = codes("use_of_force_age_group")
+UOF_GENDERS = codes("use_of_force_gender")
+LOCATION_TYPES = codes("use_of_force_location_type")
+TACTICS = codes("use_of_force_tactic")
+REASONS = codes("use_of_force_reason")
+UOF_OUTCOMES = codes("use_of_force_outcome")
+YES_NO = codes("yes_no")
 
 # --- Model parameters (realistic shape; not report figures) -------------------------
 
@@ -558,3 +497,83 @@ def generate_uses_of_force(ctx: Context, rng: np.random.Generator) -> UseOfForce
         outcome=outcome[order],
         injured=injured[order],
     )
+
+
+def stop_searches_extract(ref: Reference, rows: StopSearchRows) -> Extract:
+    """stop_search.csv: data.police.uk's columns (headers in snake_case) and values, plus
+    the search id, the neighbourhood and what was found."""
+    frame = pd.DataFrame(
+        {
+            "seq": sequence(len(rows)),
+            "type": category(rows.search_type, SEARCH_TYPES),
+            **local(rows.searched, "searched"),
+            "operation": category(rows.operation, TRUE_FALSE),
+            "lat": rows.latitude,
+            "lon": rows.longitude,
+            "gender": category(rows.gender, GENDERS),
+            "age": category(rows.age, AGE_RANGES),
+            "self": category(rows.self_defined, SELF_DEFINED_VALUES),
+            "officer": category(rows.officer_defined, OFFICER_DEFINED),
+            "legislation": category(rows.legislation, LEGISLATION),
+            "object": category(rows.search_object, OBJECT_LABELS),
+            "outcome": category(rows.outcome, OUTCOMES),
+            "linked": category(rows.linked, TRUE_FALSE),
+            "removal": category(rows.removal, TRUE_FALSE),
+            "neighbourhood": category(rows.neighbourhood, ref.neighbourhood_codes),
+            "item": category(rows.item, ITEMS),
+        }
+    )
+    formats = (
+        "printf('SS-%08d', seq)",
+        "type",
+        timestamp("searched"),
+        "operation",
+        "case when operation = 'True' then 'Operation Sceptre' end",
+        "case when not isnan(lat) then printf('%.6f', lat) end",
+        "case when not isnan(lon) then printf('%.6f', lon) end",
+        "gender",
+        "age",
+        "self",
+        "officer",
+        "legislation",
+        "object",
+        "outcome",
+        "linked",
+        "removal",
+        "neighbourhood",
+        "item",
+    )
+    return Extract("stop_search", frame, formats)
+
+
+def uses_of_force_extract(ref: Reference, rows: UseOfForceRows) -> Extract:
+    """use_of_force.csv: one row per use of force report."""
+    frame = pd.DataFrame(
+        {
+            "seq": sequence(len(rows)),
+            "day": rows.day.astype(np.int32),
+            "neighbourhood": category(rows.neighbourhood, ref.neighbourhood_codes),
+            "location": category(rows.location, LOCATION_TYPES),
+            "ethnicity": category(rows.ethnicity, PERCEIVED_ETHNICITY),
+            "age": category(rows.age, UOF_AGE_GROUPS),
+            "gender": category(rows.gender, UOF_GENDERS),
+            "tactic": category(rows.tactic, TACTICS),
+            "reason": category(rows.reason, REASONS),
+            "outcome": category(rows.outcome, UOF_OUTCOMES),
+            "injured": category(rows.injured, YES_NO),
+        }
+    )
+    formats = (
+        "printf('UOF-%08d', seq)",
+        date("day"),
+        "neighbourhood",
+        "location",
+        "ethnicity",
+        "age",
+        "gender",
+        "tactic",
+        "reason",
+        "outcome",
+        "injured",
+    )
+    return Extract("use_of_force", frame, formats)

@@ -21,7 +21,7 @@ from datetime import date
 from types import MappingProxyType
 
 from .periods import Window
-from .reference import DEFAULT_SEED_DIR
+from .reference import DEFAULT_SEED_DIR, codes
 from .reported import released, reported
 
 EXTRACT_START = date(2021, 10, 1)
@@ -354,7 +354,7 @@ SUPERSEDED_OUTCOME_SHARE = 0.04
 # whole seconds. "within" means answer_seconds <= the channel's service level;
 # "abandoned after" means abandon_seconds > it.
 
-CALL_CHANNELS = ("999", "101")
+CALL_CHANNELS = codes("call_channel")
 CALL_SERVICE_LEVEL_SECONDS: Mapping[str, int] = MappingProxyType({"999": 10, "101": 180})
 
 CALLS: Mapping[str, Mapping[str, Measure]] = MappingProxyType(
@@ -417,7 +417,7 @@ PRESS_RELEASE_101_MEAN_ANSWER_SECONDS: Mapping[str, float] = MappingProxyType(
 
 # --- Command and control: incidents by local date created ---------------------------
 
-INCIDENT_GRADES = ("EMERGENCY", "PRIORITY", "SCHEDULED", "RESOLVED_WITHOUT_DEPLOYMENT")
+INCIDENT_GRADES = codes("incident_grade")
 # Response time targets (seconds) of the graded response policy.
 RESPONSE_TARGET_SECONDS: Mapping[str, int] = MappingProxyType(
     {"EMERGENCY": 15 * 60, "PRIORITY": 60 * 60}

@@ -16,8 +16,8 @@ from conftest import PROJECT_DIR
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from extract_contracts_doc import PAGE, render  # noqa: E402
-from quality.contracts import CODE_LISTS_SEED, DEFAULT_SEEDS_DIR, SPECS, CodeSet  # noqa: E402
+from extract_contracts_doc import PAGE, render
+from quality.contracts import CODE_LISTS_SEED, DEFAULT_SEEDS_DIR, SPECS, CodeSet
 
 STAGING = PROJECT_DIR / "models" / "staging"
 
@@ -67,7 +67,9 @@ def test_code_lists_are_used_and_known() -> None:
 
 
 def test_code_lists_seed_is_documented() -> None:
-    seeds = yaml.safe_load((PROJECT_DIR / "seeds" / "reference" / "_reference__seeds.yml").read_text())
+    seeds = yaml.safe_load(
+        (PROJECT_DIR / "seeds" / "reference" / "_reference__seeds.yml").read_text()
+    )
     (entry,) = [s for s in seeds["seeds"] if s["name"] == "ref_code_lists"]
     assert entry["description"]
     assert {c["name"] for c in entry["columns"]} == {"code_list", "code", "label"}
