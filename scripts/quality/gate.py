@@ -651,6 +651,132 @@ def _check_rows(
     return problems, verdict, results
 
 
+class _Run:
+    """One run of the gate: its settings, folders, scratch database and what it found."""
+
+    def __init__(
+        self, cfg: GateConfig, landing: Path, out_dir: Path, state_dir: Path,
+        specs: tuple[ExtractSpec, ...],
+    ) -> None:  # fmt: skip
+        self.cfg, self.landing, self.out_dir, self.state_dir = cfg, landing, out_dir, state_dir
+        self.specs = specs
+        self.state = DeliveryState.load(state_dir)
+        self.reports = {s.name: ExtractReport(file=s.file_name) for s in specs}
+        self.problems: list[Problem] = []
+        self.timer = _Timer()
+        self.con = scratch_connection(out_dir, cfg)
+        self.facts: dict[str, FileFacts] = {}
+        self.loaded: dict[str, Loaded] = {}
+        self.quarantine: dict[str, str] = {}
+        self.own: dict[str, list[Problem]] = {}
+        self.rerun = False
+        self.staging = out_dir / ".gate-staging"
+
+    @property
+    def stopped(self) -> bool:
+        return any(p.stops for p in self.problems)
+
+    def inspect(self) -> None:
+        """Extract level: each file's bytes (every extract, before anything is loaded)."""
+        with self.timer.lap("inspect_files"):
+            for spec in self.specs:
+                self.facts[spec.name] = inspect_file(self.landing / spec.file_name)
+            self.rerun = self.cfg.allow_rerun and _is_rerun(self.specs, self.facts, self.state)
+            if self.rerun:
+                self.cfg = self.cfg.with_overrides(allow_same_delivery=True)
+            for spec in self.specs:
+                found = _file_problems(
+                    spec, self.facts[spec.name], self.state, self.cfg, self.reports[spec.name]
+                )
+                self.own[spec.name] = found
+                self.problems += found
+
+    def check(self) -> str | None:
+        """Extract by extract: load, check, write the validated copy aside, release the
+        rows (an extract another one references is kept until that one is checked). An
+        extract whose file stops the run is not loaded; one that is only a repeat of an
+        accepted delivery still is, so that its other problems (volume, truncation) are
+        reported. Returns the Data Docs' index, if built."""
+        report = None
+        if self.cfg.data_docs and not self.stopped:
+            with self.timer.lap("gx_setup"):
+                from .gx_report import GateReport
+
+                report = GateReport(self.out_dir)
+        self.staging.mkdir()
+        for i, spec in enumerate(self.specs):
+            if not any(p.stops for p in self.own[spec.name] if p.rule != "same_delivery"):
+                self.check_extract(spec, report)
+            _release(self.con, spec, self.specs[i + 1 :])
+        if report is None or not self.quarantine:
+            return None
+        with self.timer.lap("data_docs"):
+            return report.build_docs()
+
+    def check_extract(self, spec: ExtractSpec, report: object) -> None:
+        name, timer = spec.name, self.timer
+        with timer.lap("load_duckdb"):
+            self.problems += _load_one(
+                self.con, spec, self.facts[name], self.state, self.cfg, self.reports[name],
+                self.loaded,
+            )  # fmt: skip
+        if self.stopped:
+            return
+        with timer.lap("row_checks"):
+            found, verdict, results = _check_rows(
+                self.con, spec, self.facts[name], self.loaded, self.quarantine, self.cfg,
+                self.reports[name],
+            )  # fmt: skip
+        self.problems += found
+        self.quarantine[name] = verdict.table
+        if report is not None:
+            with timer.lap("gx_results"):
+                report.record(name, results)  # type: ignore[attr-defined]
+        if not self.stopped:
+            with timer.lap("write_validated"):
+                _write_validated(
+                    self.con, self.staging, spec, self.loaded[name], verdict, self.reports[name]
+                )
+
+    def finish(self, record_state: bool) -> tuple[Path, Path, str]:
+        """The run's outputs: the quarantine and the delivery log always; the validated
+        copies renamed into place, and the deliveries remembered, only if it passed."""
+        gated_at = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.timer.lap("write_outputs"):
+            if self.stopped:
+                for r in self.reports.values():
+                    if r.status == "accepted":
+                        r.status = "not_published"
+            quarantine = _write_quarantine(self.con, self.out_dir, self.specs, self.quarantine)
+            deliveries = _write_deliveries(self.out_dir, self.reports, gated_at)
+            if not self.stopped:
+                for spec in self.specs:
+                    os.replace(
+                        self.staging / spec.validated_name, self.out_dir / spec.validated_name
+                    )
+                if record_state:
+                    record_accepted(self.state_dir, self.reports, self.state)
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self.con.close()
+        shutil.rmtree(self.out_dir / WORK_DIR, ignore_errors=True)
+        return quarantine, deliveries, gated_at
+
+    def settings(self, gated_at: str) -> dict[str, Any]:
+        cfg = self.cfg
+        return {
+            "landing_dir": str(self.landing),
+            "state_dir": str(self.state_dir),
+            "window": [cfg.window_start.isoformat(), cfg.window_end.isoformat()],
+            "today": cfg.effective_today.isoformat(),
+            "threshold": cfg.threshold,
+            "volume_band": list(cfg.volume_band) if cfg.volume_band else "per extract",
+            "allow_same_delivery": cfg.allow_same_delivery,
+            "rerun_of_latest_delivery": self.rerun,
+            "memory_limit": cfg.memory_limit,
+            "ran_at": gated_at,
+        }
+
+
 def run_gate(
     landing_dir: Path | str,
     output_dir: Path | str,
@@ -671,112 +797,27 @@ def run_gate(
     `record_accepted`)."""
     started = time.perf_counter()
     cfg = (config or GateConfig()).with_overrides(today=today, threshold=threshold)
-    landing, out_dir, state_dir = Path(landing_dir), Path(output_dir), Path(state_dir)
+    landing, out_dir = Path(landing_dir), Path(output_dir)
     if out_dir.resolve() == landing.resolve():
         raise ValueError("output_dir must not be the landing folder (the gate clears it)")
     out_dir.mkdir(parents=True, exist_ok=True)
     specs = ordered(specs)
     _clear_outputs(out_dir, specs)
-    state = DeliveryState.load(state_dir)
-    reports = {s.name: ExtractReport(file=s.file_name) for s in specs}
-    problems: list[Problem] = []
-    timer = _Timer()
-    con = scratch_connection(out_dir, cfg)
-    facts: dict[str, FileFacts] = {}
-    loaded: dict[str, Loaded] = {}
-
-    with timer.lap("inspect_files"):
-        for spec in specs:
-            facts[spec.name] = inspect_file(landing / spec.file_name)
-        rerun = cfg.allow_rerun and _is_rerun(specs, facts, state)
-        if rerun:
-            cfg = cfg.with_overrides(allow_same_delivery=True)
-        own = {
-            spec.name: _file_problems(spec, facts[spec.name], state, cfg, reports[spec.name])
-            for spec in specs
-        }
-        problems += [p for found in own.values() for p in found]
-    # Extract by extract: load, check, write the validated copy aside, release the rows
-    # (an extract another one references is kept until that one is checked). An extract
-    # whose file stops the run is not loaded; one that is only a repeat of an accepted
-    # delivery still is, so that its other problems (volume, truncation) are reported.
-    quarantine: dict[str, str] = {}
-    data_docs: str | None = None
-    report = None
-    if cfg.data_docs and not any(p.stops for p in problems):
-        with timer.lap("gx_setup"):
-            from .gx_report import GateReport
-
-            report = GateReport(out_dir)
-    staging = out_dir / ".gate-staging"
-    staging.mkdir()
-    for spec in specs:
-        later = specs[specs.index(spec) + 1 :]
-        if any(p.stops for p in own[spec.name] if p.rule != "same_delivery"):
-            continue
-        with timer.lap("load_duckdb"):
-            problems += _load_one(
-                con, spec, facts[spec.name], state, cfg, reports[spec.name], loaded
-            )
-        if any(p.stops for p in problems):
-            _release(con, spec, later)
-            continue
-        with timer.lap("row_checks"):
-            found, verdict, results = _check_rows(
-                con, spec, facts[spec.name], loaded, quarantine, cfg, reports[spec.name]
-            )
-        problems += found
-        quarantine[spec.name] = verdict.table
-        if report is not None:
-            with timer.lap("gx_results"):
-                report.record(spec.name, results)
-        if not any(p.stops for p in problems):
-            with timer.lap("write_validated"):
-                _write_validated(con, staging, spec, loaded[spec.name], verdict, reports[spec.name])
-        _release(con, spec, later)
-    if report is not None and quarantine:
-        with timer.lap("data_docs"):
-            data_docs = report.build_docs()
-
-    passed = not any(p.stops for p in problems)
-    gated_at = datetime.now(UTC).isoformat(timespec="seconds")
-    with timer.lap("write_outputs"):
-        if not passed:
-            for r in reports.values():
-                if r.status == "accepted":
-                    r.status = "not_published"
-        quarantine_path = _write_quarantine(con, out_dir, specs, quarantine)
-        deliveries_path = _write_deliveries(out_dir, reports, gated_at)
-        if passed:
-            for spec in specs:
-                os.replace(staging / spec.validated_name, out_dir / spec.validated_name)
-            if record_state:
-                record_accepted(state_dir, reports, state)
-        shutil.rmtree(staging, ignore_errors=True)
-    con.close()
-    shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)
+    run = _Run(cfg, landing, out_dir, Path(state_dir), specs)
+    run.inspect()
+    data_docs = run.check()
+    quarantine, deliveries, gated_at = run.finish(record_state)
     result = GateResult(
-        passed=passed,
-        extracts=reports,
-        problems=problems,
+        passed=not run.stopped,
+        extracts=run.reports,
+        problems=run.problems,
         data_docs=data_docs,
-        quarantine_file=str(quarantine_path),
-        deliveries_file=str(deliveries_path),
+        quarantine_file=str(quarantine),
+        deliveries_file=str(deliveries),
         output_dir=str(out_dir),
-        settings={
-            "landing_dir": str(landing),
-            "state_dir": str(state_dir),
-            "window": [cfg.window_start.isoformat(), cfg.window_end.isoformat()],
-            "today": cfg.effective_today.isoformat(),
-            "threshold": cfg.threshold,
-            "volume_band": list(cfg.volume_band) if cfg.volume_band else "per extract",
-            "allow_same_delivery": cfg.allow_same_delivery,
-            "rerun_of_latest_delivery": rerun,
-            "memory_limit": cfg.memory_limit,
-            "ran_at": gated_at,
-        },
+        settings=run.settings(gated_at),
         seconds=round(time.perf_counter() - started, 2),
-        timings=timer.timings,
+        timings=run.timer.timings,
     )
     (out_dir / RESULT_FILE).write_text(result.to_json() + "\n", encoding="utf-8")
     return result
