@@ -46,15 +46,15 @@ def dbt_env(validated_dir: Path, warehouse_path: Path) -> dict[str, str]:
 
 
 def run_dbt(
-    args: list[str], validated_dir: Path, warehouse_path: Path
+    args: list[str], validated_dir: Path, warehouse_path: Path, project_dir: Path = PROJECT_DIR
 ) -> subprocess.CompletedProcess[str]:
-    """Run dbt from the project folder with its own target and log folders, on the
-    validated copies (Parquet) in validated_dir."""
+    """Run dbt from the project folder (or a copy of it) with its own target and log
+    folders, on the validated copies (Parquet) in validated_dir."""
     work = warehouse_path.parent
     dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
         [str(dbt), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=PROJECT_DIR,
+        cwd=project_dir,
         env=dbt_env(validated_dir, warehouse_path),
         capture_output=True,
         text=True,

@@ -1,5 +1,5 @@
--- Every series a KPI catalogue row names is declared by a fact (int_kpi_series, from the
--- facts' yml), and every series a rate_ratio KPI compares has a population
+-- Every series a KPI catalogue row names is declared under a fact (int_kpi_series, from
+-- dbt_project.yml, vars: kpi_series), and every series a rate_ratio KPI compares has a population
 -- (kpi_series_populations). A misspelt series fails here, one row per KPI and column,
 -- instead of giving the KPI a silent 0.
 with
@@ -50,7 +50,7 @@ undeclared as (
         named.kpi_id,
         named.catalogue_column,
         named.series_id,
-        'no fact declares this series (kpi_series in a fact''s yml)' as problem
+        'no fact declares this series (dbt_project.yml, vars: kpi_series)' as problem
     from named
     left join series
         on named.series_id = series.series_id
