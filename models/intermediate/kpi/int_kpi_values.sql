@@ -301,28 +301,19 @@ figures as (
         series_totals.window_kind,
         series_totals.window_end,
         series_totals.area_code,
-        max(
-            case when series_totals.series_role = 'numerator' then series_totals.event_count end
-        ) as numerator_count,
-        max(
-            case when series_totals.series_role = 'numerator' then series_totals.value_sum end
-        ) as numerator_sum,
-        max(
-            case
-                when series_totals.series_role = 'denominator' then series_totals.event_count
-            end
-        ) as denominator_count,
-        max(
-            case when series_totals.series_role = 'denominator' then series_totals.value_sum end
-        ) as denominator_sum,
-        max(
-            case when latest_figures.series_role = 'numerator' then latest_figures.latest_value end
-        ) as latest_numerator,
-        max(
-            case
-                when latest_figures.series_role = 'denominator' then latest_figures.latest_value
-            end
-        ) as latest_denominator
+        {%- for role in ['numerator', 'denominator'] %}
+            max(
+                case when series_totals.series_role = '{{ role }}' then series_totals.event_count end
+            ) as {{ role }}_count,
+            max(
+                case when series_totals.series_role = '{{ role }}' then series_totals.value_sum end
+            ) as {{ role }}_sum,
+            max(
+                case
+                    when latest_figures.series_role = '{{ role }}' then latest_figures.latest_value
+                end
+            ) as latest_{{ role }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
 
     from series_totals
     left join latest_figures
