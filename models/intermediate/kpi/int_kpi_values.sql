@@ -303,7 +303,9 @@ figures as (
         series_totals.area_code,
         {%- for role in ['numerator', 'denominator'] %}
             max(
-                case when series_totals.series_role = '{{ role }}' then series_totals.event_count end
+                case
+                    when series_totals.series_role = '{{ role }}' then series_totals.event_count
+                end
             ) as {{ role }}_count,
             max(
                 case when series_totals.series_role = '{{ role }}' then series_totals.value_sum end
