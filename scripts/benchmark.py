@@ -1,18 +1,23 @@
-"""Speed and memory of the warehouse build on the current extracts.
+"""Speed and memory of every stage of the pipeline, at the demo's scale and at ten times it.
 
-Prints, for the extracts in POLICE_LANDING_DIR (default data/landing):
-  - rows and size of each extract;
-  - the median time DuckDB needs to read every extract once (all columns parsed);
-  - the median wall time and peak memory (max RSS) of `dbt build`, and its ratio to
-    the read time, measured in the same run; where that time goes (dbt start-up and
-    parsing, then node time per kind from run_results.json);
-  - the same for `dbt run` (seeds excluded, models only: no data or unit tests);
-  - the median wall time and peak memory of the extract quality gate (a first delivery,
-    Data Docs included), and its ratio to `dbt build`.
+    python scripts/benchmark.py [--runs 3] [--scale 10 | --scale 0]
 
-The build goes into a temporary warehouse, so the published one is not touched.
-
-    python scripts/benchmark.py [--runs 3]
+For the extracts in POLICE_LANDING_DIR (default data/landing), in one run (ratios are
+between figures measured in the same run; medians over --runs):
+  - rows and size of each extract, and the time DuckDB needs to read every extract once
+    (every column parsed): "the read", the yardstick of the other stages;
+  - the extract gate (a first delivery, Data Docs included): wall time, peak memory
+    (max RSS), and its ratio to dbt build;
+  - dbt build on the gate's validated copies (what the pipeline runs: unit tests
+    excluded), its ratio to the read, and where its time goes;
+  - publishing (checkpoint, atomic copy) and the whole pipeline (scripts/run_pipeline.py:
+    gate, build, publish), its ratio to the read;
+  - queries a BI tool sends to the published warehouse: the plan-baseline scorecard, an
+    LPA's scorecard, a month's trend by LPA (median of 20, milliseconds).
+With --scale N (default 10; 0 skips it), the same once on N times the demo extracts
+(generated into a scratch folder), side by side with scale 1 and the growth of each
+stage. Everything runs in scratch folders: data/landing and the published warehouse are
+not touched.
 """
 
 from __future__ import annotations
@@ -20,25 +25,85 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+SCRIPTS = PROJECT_DIR / "scripts"
+DBT = Path(sys.executable).with_name("dbt")
+TODAY = "2025-11-01"  # the demo delivery's "today"
+
+BI_QUERIES = {
+    "scorecard, plan baseline": (
+        "select * from marts.kpi_scorecard where comparison_mode = 'plan_baseline'"
+    ),
+    "one LPA's scorecard": (
+        "select kpi_id, baseline_value, current_value, change_pct, status "
+        "from marts.kpi_scorecard_by_lpa "
+        "where comparison_mode = 'plan_baseline' and lpa_name = 'Birmingham'"
+    ),
+    "a month's trend by LPA": (
+        "select kpi_id, area_name, kpi_value from marts.kpi_trend_monthly "
+        "where month_end = date '2025-09-30' and area_code != 'FORCE'"
+    ),
+}
 
 
-def extract_files(landing: Path) -> list[Path]:
-    files = sorted(landing.glob("*.csv"))
-    if not files:
-        sys.exit(f"No extracts in {landing}: run `make extracts` first.")
-    return files
+@dataclass
+class Measured:
+    seconds: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)  # MiB
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+    def line(self, name: str) -> str:
+        runs = ", ".join(f"{s:.1f}" for s in self.seconds)
+        return f"{name}: median {self.median:.1f} s (runs {runs}), peak memory {self.peak:,.0f} MiB"
+
+
+def timed(command: list[str], env: dict[str, str], into: Measured) -> None:
+    """Run a command; record its wall seconds and peak RSS (its own and its children's:
+    wait4's rusage)."""
+    started = time.perf_counter()
+    with subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as process:
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command[:3])} failed (exit {process.returncode}):\n{errors[-3000:]}")
+    into.seconds.append(time.perf_counter() - started)
+    into.peaks.append(usage.ru_maxrss / 1024)
+
+
+def environment(work: Path, landing: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        DO_NOT_TRACK="1",
+        POLICE_LANDING_DIR=str(landing),
+        POLICE_VALIDATED_DIR=str(work / "gate" / "validated"),
+        POLICE_GATE_DIR=str(work / "gate"),
+        POLICE_BUILD_PATH=str(work / "build" / "police.duckdb"),
+        POLICE_WAREHOUSE_PATH=str(work / "published" / "police.duckdb"),
+        POLICE_ALERTS_DIR=str(work / "alerts"),
+        DBT_TARGET_PATH=str(work / "target"),
+        POLICE_GATE_CONFIG=str(work / "gate.json"),
+    )
 
 
 def read_all_once(files: list[Path]) -> float:
@@ -47,156 +112,196 @@ def read_all_once(files: list[Path]) -> float:
         started = time.perf_counter()
         for path in files:
             con.sql(
-                f"create or replace temp table t as "
+                "create or replace temp table t as "
                 f"select * from read_csv('{path}', header = true, all_varchar = true)"
             )
         return time.perf_counter() - started
 
 
-def timed(command: list[str], env: dict[str, str], quiet: bool = False) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one command (its own rusage, via wait4)."""
-    started = time.perf_counter()
-    stdout = subprocess.DEVNULL if quiet else None
-    with subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=stdout) as process:
-        _pid, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.perf_counter() - started
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(command[:2])} failed (exit {process.returncode})")
-    return elapsed, usage.ru_maxrss / 1024
+@dataclass
+class Stages:
+    read: list[float] = field(default_factory=list)
+    gate: Measured = field(default_factory=Measured)
+    build: Measured = field(default_factory=Measured)
+    publish: Measured = field(default_factory=Measured)
+    pipeline: Measured = field(default_factory=Measured)
+    profiles: list[dict[str, float]] = field(default_factory=list)
+    queries: dict[str, float] = field(default_factory=dict)
 
 
-def quality_gate(landing: Path, workdir: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of the gate on the extracts, as a first delivery."""
-    out, state = workdir / "gate", workdir / f"gate-state-{time.monotonic_ns()}"
+def gate_once(work: Path, env: dict[str, str], stages: Stages) -> None:
+    shutil.rmtree(work / "gate", ignore_errors=True)
     command = [
-        sys.executable,
-        str(PROJECT_DIR / "scripts" / "quality_gate.py"),
-        "--landing",
-        str(landing),
-        "--out",
-        str(out),
-        "--state",
-        str(state),
-    ]
-    return timed(command, dict(os.environ), quiet=True)
+        sys.executable, str(SCRIPTS / "quality_gate.py"), "--landing", env["POLICE_LANDING_DIR"],
+        "--out", env["POLICE_VALIDATED_DIR"], "--state", str(work / "gate" / "state"),
+        "--today", TODAY,
+    ]  # fmt: skip
+    timed(command, env, stages.gate)
 
 
-# Where each `dbt build` spent its time: dbt's own elapsed time (the rest of the wall
-# time is start-up and parsing) and node seconds per resource type (threads overlap).
-BUILD_PROFILES: list[dict[str, float]] = []
-NODE_KINDS = {
-    "model": "models",
-    "test": "data tests",
-    "unit_test": "unit tests",
-    "seed": "seeds",
-}
-
-
-def dbt_command(verb: str, landing: Path, workdir: Path, fresh: bool = True) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one `dbt <verb>` (into a fresh warehouse)."""
-    warehouse = workdir / "police.duckdb"
-    if fresh:
-        warehouse.unlink(missing_ok=True)
-    env = dict(
-        os.environ,
-        DO_NOT_TRACK="1",
-        POLICE_LANDING_DIR=str(landing),
-        POLICE_BUILD_PATH=str(warehouse),
-    )
-    dbt = Path(sys.executable).with_name("dbt")
+def build_once(work: Path, env: dict[str, str], stages: Stages) -> None:
+    build = Path(env["POLICE_BUILD_PATH"])
+    build.parent.mkdir(parents=True, exist_ok=True)
+    build.unlink(missing_ok=True)
     command = [
-        str(dbt),
-        verb,
-        "--quiet",
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
-    return timed(command, env)
-
-
-def dbt_build(landing: Path, workdir: Path) -> tuple[float, float]:
-    elapsed, peak = dbt_command("build", landing, workdir)
-    results = json.loads((workdir / "target" / "run_results.json").read_text(encoding="utf-8"))
-    profile = {"wall": elapsed, "dbt elapsed": results["elapsed_time"]}
+        str(DBT), "build", "--quiet", "--exclude-resource-type", "unit_test",
+        "--target-path", env["DBT_TARGET_PATH"], "--log-path", str(work / "logs"),
+    ]  # fmt: skip
+    timed(command, env, stages.build)
+    results = json.loads((Path(env["DBT_TARGET_PATH"]) / "run_results.json").read_text())
+    profile = {"wall": stages.build.seconds[-1], "graph": results["elapsed_time"]}
     for result in results["results"]:
         kind = result["unique_id"].split(".")[0]
         profile[kind] = profile.get(kind, 0.0) + result["execution_time"]
-    BUILD_PROFILES.append(profile)
-    return elapsed, peak
+        profile[f"n_{kind}"] = profile.get(f"n_{kind}", 0) + 1
+    stages.profiles.append(profile)
 
 
-def dbt_run(landing: Path, workdir: Path) -> tuple[float, float]:
-    """`dbt run` (models only) on a warehouse whose seeds were loaded untimed."""
-    dbt_command("seed", landing, workdir)
-    return dbt_command("run", landing, workdir, fresh=False)
-
-
-def repeat(
-    name: str, measure: Callable[[Path, Path], tuple[float, float]], landing: Path, runs: int
-) -> float:
-    """Run a measurement `runs` times in a scratch folder; print and return the median
-    wall time (and the highest peak memory)."""
-    seconds: list[float] = []
-    peaks: list[float] = []
-    with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
-        for _ in range(runs):
-            elapsed, peak = measure(landing, Path(tmp))
-            seconds.append(elapsed)
-            peaks.append(peak)
-    median = statistics.median(seconds)
-    print(
-        f"{name}: median {median:.1f} s wall over {runs} runs "
-        f"(runs: {', '.join(f'{s:.1f}' for s in seconds)}), "
-        f"peak memory {max(peaks):.0f} MiB (max RSS)"
+def publish_once(work: Path, env: dict[str, str], stages: Stages) -> None:
+    """Checkpoint a copy of the build and publish it (the last step of the pipeline)."""
+    build = Path(env["POLICE_BUILD_PATH"])
+    copy = work / "publish-test" / "build.duckdb"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(build, copy)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[3]); from publish import publish; "
+        "from pathlib import Path; publish(Path(sys.argv[1]), Path(sys.argv[2]))"
     )
-    return median
+    target = work / "publish-test" / "police.duckdb"
+    timed([sys.executable, "-c", code, str(copy), str(target), str(SCRIPTS)], env, stages.publish)
+
+
+def pipeline_once(work: Path, env: dict[str, str], stages: Stages) -> None:
+    """scripts/run_pipeline.py from nothing: gate, dbt build, publish."""
+    for folder in ("gate", "build", "published", "alerts", "target"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+    timed([sys.executable, str(SCRIPTS / "run_pipeline.py")], env, stages.pipeline)
+
+
+def bi_queries(published: Path, stages: Stages, repeats: int = 20) -> None:
+    """Milliseconds a reader needs for each query on the published file (median)."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        for name, sql in BI_QUERIES.items():
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                con.sql(sql).fetchall()
+                times.append(1000 * (time.perf_counter() - started))
+            stages.queries[name] = statistics.median(times)
+
+
+def measure(landing: Path, work: Path, runs: int) -> Stages:
+    files = sorted(landing.glob("*.csv"))
+    if not files:
+        sys.exit(f"No extracts in {landing}: run `make extracts` first.")
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "gate.json").write_text(json.dumps({"today": TODAY}))
+    env = environment(work, landing)
+    stages = Stages()
+    for _ in range(runs):
+        stages.read.append(read_all_once(files))
+        gate_once(work, env, stages)
+        build_once(work, env, stages)
+        publish_once(work, env, stages)
+    for _ in range(runs):
+        pipeline_once(work, env, stages)
+    bi_queries(Path(env["POLICE_WAREHOUSE_PATH"]), stages)
+    return stages
+
+
+def describe(landing: Path) -> tuple[int, float]:
+    rows_total, size_total = 0, 0.0
+    with duckdb.connect() as con:
+        for path in sorted(landing.glob("*.csv")):
+            (rows,) = con.sql(  # type: ignore[misc]
+                f"select count(*) from read_csv('{path}', header = true, all_varchar = true)"
+            ).fetchone()
+            size = path.stat().st_size / 2**20
+            rows_total, size_total = rows_total + rows, size_total + size
+            print(f"  {path.name:<36} {rows:>12,} rows {size:>9.1f} MiB")
+    print(f"  {'all':<36} {rows_total:>12,} rows {size_total:>9.1f} MiB")
+    return rows_total, size_total
+
+
+def report(stages: Stages) -> None:
+    read = statistics.median(stages.read)
+    runs = ", ".join(f"{s:.2f}" for s in stages.read)
+    print(f"DuckDB reads every extract once: median {read:.2f} s (runs {runs})")
+    print(stages.gate.line("extract gate"))
+    print(stages.build.line("dbt build"))
+    print(stages.publish.line("publish"))
+    print(stages.pipeline.line("whole pipeline (run_pipeline.py)"))
+    print(
+        f"ratios: gate / dbt build {stages.gate.median / stages.build.median:.2f}x; "
+        f"dbt build / read {stages.build.median / read:.1f}x; "
+        f"whole pipeline / read {stages.pipeline.median / read:.1f}x"
+    )
+
+    def median_of(key: str) -> float:
+        return statistics.median(p.get(key, 0.0) for p in stages.profiles)
+
+    print(
+        f"  dbt build: start-up and parsing {median_of('wall') - median_of('graph'):.1f} s, "
+        f"graph {median_of('graph'):.1f} s; node seconds (two threads overlap): models "
+        f"{median_of('model'):.1f} ({median_of('n_model'):.0f}), data tests "
+        f"{median_of('test'):.1f} ({median_of('n_test'):.0f}), seeds "
+        f"{median_of('seed'):.1f} ({median_of('n_seed'):.0f})"
+    )
+    for name, ms in stages.queries.items():
+        print(f"  BI query, {name}: {ms:.1f} ms (median of 20, published file)")
+
+
+def generate(out: Path, scale: float) -> Measured:
+    measured = Measured()
+    command = [
+        sys.executable, str(SCRIPTS / "generate_demo_extracts.py"), "--out", str(out),
+        "--scale", str(scale), "--quiet",
+    ]  # fmt: skip
+    timed(command, dict(os.environ), measured)
+    return measured
+
+
+def compare(small: Stages, large: Stages, scale: float, generation: Measured) -> None:
+    print(f"\nScale 1 against scale {scale:g} (one run each at scale {scale:g}):")
+    print(f"  {'stage':<32} {'scale 1':>10} {f'scale {scale:g}':>12} {'growth':>8} {'peak':>12}")
+    rows = [
+        ("DuckDB read", statistics.median(small.read), statistics.median(large.read), None),
+        ("extract gate", small.gate.median, large.gate.median, large.gate.peak),
+        ("dbt build", small.build.median, large.build.median, large.build.peak),
+        ("publish", small.publish.median, large.publish.median, large.publish.peak),
+        ("whole pipeline", small.pipeline.median, large.pipeline.median, large.pipeline.peak),
+    ]
+    for name, one, many, peak in rows:
+        peak_text = "" if peak is None else f"{peak:>9,.0f} MiB"
+        print(f"  {name:<32} {one:>8.1f} s {many:>10.1f} s {many / one:>7.1f}x {peak_text}")
+    print(f"  generating the extracts at scale {scale:g}: {generation.median:.0f} s, "
+          f"peak {generation.peak:,.0f} MiB")  # fmt: skip
+    for name, ms in large.queries.items():
+        print(f"  BI query at scale {scale:g}, {name}: {ms:.1f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
+    parser.add_argument("--scale", type=float, default=10, help="a larger force (0: skip)")
     args = parser.parse_args()
-
     landing = Path(os.environ.get("POLICE_LANDING_DIR", PROJECT_DIR / "data" / "landing"))
-    files = extract_files(landing)
-
+    load = os.getloadavg()
+    print(f"Machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f}")
     print(f"Extracts in {landing}")
-    with duckdb.connect() as con:
-        for path in files:
-            (rows,) = con.sql(
-                f"select count(*) from read_csv('{path}', header = true, all_varchar = true)"
-            ).fetchone()
-            print(f"  {path.name:<28} {rows:>12,} rows {path.stat().st_size / 2**20:>9.1f} MiB")
-
-    reads = [read_all_once(files) for _ in range(args.runs)]
-    read_median = statistics.median(reads)
-    print(f"DuckDB reads every extract once: median {read_median:.2f} s over {args.runs} runs")
-
-    build_median = repeat("dbt build", dbt_build, landing, args.runs)
-    print(f"dbt build / DuckDB read ratio: {build_median / read_median:.1f}x")
-
-    def median_of(part: Callable[[dict[str, float]], float]) -> float:
-        return statistics.median(part(profile) for profile in BUILD_PROFILES)
-
-    print(
-        "  where it goes (medians): start-up and parsing "
-        f"{median_of(lambda p: p['wall'] - p['dbt elapsed']):.1f} s, "
-        f"graph {median_of(lambda p: p['dbt elapsed']):.1f} s wall; "
-        "node seconds (threads overlap): "
-        + ", ".join(
-            f"{name} {median_of(lambda p, kind=kind: p.get(kind, 0.0)):.1f}"
-            for kind, name in NODE_KINDS.items()
-        )
-    )
-    run_median = repeat("dbt run (models only)", dbt_run, landing, args.runs)
-    print(f"dbt run / DuckDB read ratio: {run_median / read_median:.1f}x")
-    gate_median = repeat("quality gate", quality_gate, landing, args.runs)
-    print(f"quality gate / dbt build ratio: {gate_median / build_median:.2f}x")
-    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Benchmark process peak memory (the DuckDB read): {self_peak:.0f} MiB")
+    describe(landing)
+    with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
+        small = measure(landing, Path(tmp) / "scale-1", args.runs)
+        report(small)
+        if args.scale > 1:
+            large_landing = Path(tmp) / f"landing-{args.scale:g}"
+            generation = generate(large_landing, args.scale)
+            shutil.rmtree(Path(tmp) / "scale-1")
+            print(f"\nExtracts at scale {args.scale:g} ({large_landing})")
+            describe(large_landing)
+            large = measure(large_landing, Path(tmp) / "scale-n", 1)
+            report(large)
+            compare(small, large, args.scale, generation)
 
 
 if __name__ == "__main__":

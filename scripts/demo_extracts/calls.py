@@ -464,11 +464,11 @@ def note_press_release(ctx: Context, rows: CallRows) -> None:
     )
 
 
-def calls_extract(rows: CallRows) -> Extract:
+def calls_extract(rows: CallRows, replica: int = 0) -> Extract:
     """calls.csv: one row per call presented, in time order."""
     frame = pd.DataFrame(
         {
-            "seq": sequence(len(rows)),
+            "seq": sequence(len(rows), 9, replica),
             "channel": category(rows.channel, T.CALL_CHANNELS),
             **local(rows.presented, "presented"),
             **local(rows.presented + rows.wait, "ended"),

@@ -25,6 +25,7 @@ from .reference import Reference
 class Context:
     ref: Reference
     scale: float = 1.0
+    replica: int = 0  # of a force larger than the demo's: its identifiers are its own
     cal: Calendar = field(init=False)
     achieved: dict[str, dict[str, float]] = field(default_factory=dict)
 

@@ -41,6 +41,9 @@ Float = NDArray[np.float64]
 Int = NDArray[np.int64]
 
 INF = np.inf
+# Crime references: the force's two digits, a sequence within the year, the year (a
+# replica of a larger force takes the next two digits).
+FORCE_PREFIX = 20
 VAP = "Violence against the person"
 SEXUAL = "Sexual offences"
 
@@ -1004,8 +1007,9 @@ def assign_references(rows: CrimeRows, rng: np.random.Generator) -> Int:
     return order
 
 
-def crimes_extract(ref: Reference, rows: CrimeRows, order: Int) -> Extract:
-    """crimes.csv: the records in `order` (assign_references)."""
+def crimes_extract(ref: Reference, rows: CrimeRows, order: Int, replica: int = 0) -> Extract:
+    """crimes.csv: the records in `order` (assign_references); replica k of a larger
+    force prefixes its references with FORCE_PREFIX + k."""
     frame = pd.DataFrame(
         {
             "seq": rows.sequence[order].astype(np.int32),
@@ -1026,7 +1030,7 @@ def crimes_extract(ref: Reference, rows: CrimeRows, order: Int) -> Extract:
         }
     )
     formats = (
-        "printf('20/%06d/%02d', seq, yy)",
+        f"printf('{FORCE_PREFIX + replica}/%06d/%02d', seq, yy)",
         date("day"),
         "offence",
         "neighbourhood",

@@ -705,11 +705,11 @@ def respond(ctx: Context, rows: IncidentRows, attended: Bool, rng: np.random.Gen
             rows.response[idx] = _seconds(raw_log_response(ctx, rows, idx, grade, rng), grade)
 
 
-def incidents_extract(ref: Reference, rows: IncidentRows) -> Extract:
+def incidents_extract(ref: Reference, rows: IncidentRows, replica: int = 0) -> Extract:
     """incidents.csv: one row per incident, in time order."""
     frame = pd.DataFrame(
         {
-            "seq": sequence(len(rows)),
+            "seq": sequence(len(rows), 8, replica),
             **local(rows.created, "created"),
             "grade": category(rows.grade, T.INCIDENT_GRADES),
             "category": category(rows.category, CATEGORIES),

@@ -27,7 +27,7 @@ from .calibration import (
     select_top_k,
 )
 from .context import Context
-from .crimes import SEXUAL, VAP, CrimeRows
+from .crimes import FORCE_PREFIX, SEXUAL, VAP, CrimeRows
 from .reference import Reference
 from .writer import Extract, category, date
 
@@ -396,7 +396,7 @@ def positive_targets(
 
 
 def outcomes_extract(
-    ref: Reference, crimes: CrimeRows, outcomes: OutcomeRows, crime_order: Int
+    ref: Reference, crimes: CrimeRows, outcomes: OutcomeRows, crime_order: Int, replica: int = 0
 ) -> Extract:
     """crime_outcomes.csv: by outcome date, then in the crimes' file order."""
     position = np.empty(len(crime_order), dtype=np.int64)
@@ -412,5 +412,7 @@ def outcomes_extract(
         }
     )
     return Extract(
-        "crime_outcomes", frame, ("printf('20/%06d/%02d', seq, yy)", "code", date("day"))
+        "crime_outcomes",
+        frame,
+        (f"printf('{FORCE_PREFIX + replica}/%06d/%02d', seq, yy)", "code", date("day")),
     )

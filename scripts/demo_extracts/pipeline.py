@@ -4,6 +4,8 @@ the next family starts. Each stage is reported with its elapsed time."""
 
 from __future__ import annotations
 
+import math
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -62,21 +64,24 @@ def crime_extracts(ctx: Context, rng: Streams) -> Iterator[Extract]:
     assign_attributes(ctx, crimes, rng["attributes"])
     order = assign_references(crimes, rng["references"])
     outcomes = generate_outcomes(ctx, crimes, rng["outcomes"])
-    yield crimes_extract(ctx.ref, crimes, order)
-    yield outcomes_extract(ctx.ref, crimes, outcomes, order)
+    yield crimes_extract(ctx.ref, crimes, order, ctx.replica)
+    yield outcomes_extract(ctx.ref, crimes, outcomes, order, ctx.replica)
 
 
 def contact_extracts(ctx: Context, rng: Streams) -> Iterator[Extract]:
     """999 and 101 calls, then command-and-control incidents."""
-    yield calls_extract(generate_calls(ctx, rng["call_volumes"], rng["call_handling"]))
+    yield calls_extract(generate_calls(ctx, rng["call_volumes"], rng["call_handling"]), ctx.replica)
     incidents = build_incidents(ctx, rng["incidents"])
     attended = attend(ctx, incidents, rng["incident_response"])
     respond(ctx, incidents, attended, rng["incident_response"])
-    yield incidents_extract(ctx.ref, incidents)
+    yield incidents_extract(ctx.ref, incidents, ctx.replica)
 
 
 def return_extracts(ctx: Context, rng: Streams) -> Iterator[Extract]:
-    yield returns_extract(generate_returns(ctx, rng["returns"]))
+    """The force's periodic returns: figures of the force as a whole, so a larger force
+    (replicas) has one set of them, not one per replica."""
+    if ctx.replica == 0:
+        yield returns_extract(generate_returns(ctx, rng["returns"]))
 
 
 def roads_extracts(ctx: Context, rng: Streams, seed_dir: Path) -> Iterator[Extract]:
@@ -89,8 +94,10 @@ def roads_extracts(ctx: Context, rng: Streams, seed_dir: Path) -> Iterator[Extra
 
 
 def police_powers_extracts(ctx: Context, rng: Streams) -> Iterator[Extract]:
-    yield stop_searches_extract(ctx.ref, generate_stop_searches(ctx, rng["stop_searches"]))
-    yield uses_of_force_extract(ctx.ref, generate_uses_of_force(ctx, rng["uses_of_force"]))
+    searches = generate_stop_searches(ctx, rng["stop_searches"])
+    yield stop_searches_extract(ctx.ref, searches, ctx.replica)
+    uses = generate_uses_of_force(ctx, rng["uses_of_force"])
+    yield uses_of_force_extract(ctx.ref, uses, ctx.replica)
 
 
 def streams(seed: int) -> dict[str, np.random.Generator]:
@@ -109,26 +116,45 @@ def generate(
     progress: Callable[[str], None] | None = None,
     seed_dir: Path = DEFAULT_SEED_DIR,
 ) -> Context:
-    """Write every extract of the force's contracts into out_dir. Returns the context,
-    whose `achieved` log records what each calibration step produced."""
+    """Write every extract of the force's contracts into out_dir. Returns the (first
+    replica's) context, whose `achieved` log records what each calibration step produced.
+
+    A scale above 1 is a force made of replicas of the demo force (scale 10: ten, each at
+    scale 1 with its own seed and identifiers): same shapes, more of everything, written
+    replica by replica, so memory stays that of one replica and time grows linearly.
+    The files appear when the last replica is written."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     started = time.perf_counter()
-    rng = streams(seed)
-    ctx = Context(load_reference(seed_dir), scale)
+    reference = load_reference(seed_dir)
+    replicas = max(1, math.ceil(scale))
     out_dir.mkdir(parents=True, exist_ok=True)
-    families = (
-        crime_extracts(ctx, rng),
-        contact_extracts(ctx, rng),
-        return_extracts(ctx, rng),
-        roads_extracts(ctx, rng, seed_dir),
-        police_powers_extracts(ctx, rng),
-    )
-    for family in families:
-        for extract in family:
-            path = write(extract, out_dir)
-            if progress is not None:
-                elapsed = time.perf_counter() - started
-                progress(f"[{elapsed:6.1f}s] wrote {path.name}: {len(extract):,} rows")
-            del extract
-    return ctx
+    folder = out_dir if replicas == 1 else out_dir / ".generating"
+    folder.mkdir(exist_ok=True)
+    contexts = []
+    for replica in range(replicas):
+        ctx = Context(reference, scale / replicas, replica)
+        rng = streams(seed + replica)
+        families = (
+            crime_extracts(ctx, rng),
+            contact_extracts(ctx, rng),
+            return_extracts(ctx, rng),
+            roads_extracts(ctx, rng, seed_dir),
+            police_powers_extracts(ctx, rng),
+        )
+        for family in families:
+            for extract in family:
+                path = write(extract, folder, append=replica > 0)
+                if progress is not None:
+                    elapsed = time.perf_counter() - started
+                    progress(
+                        f"[{elapsed:6.1f}s] wrote {path.name}: {len(extract):,} rows"
+                        + (f" (replica {replica + 1} of {replicas})" if replicas > 1 else "")
+                    )
+                del extract
+        contexts.append(ctx)
+    if folder != out_dir:
+        for path in folder.glob("*.csv"):
+            os.replace(path, out_dir / path.name)
+        folder.rmdir()
+    return contexts[0]

@@ -409,7 +409,7 @@ def road_casualties(
     frame = pd.DataFrame(
         {
             "year": year[collision].astype(np.int32),
-            "seq": (seq[collision] + 1).astype(np.int32),
+            "seq": (seq[collision] + 1 + ctx.replica * 10**6).astype(np.int32),
             "day": day.astype(np.int32),
             "hh": c_hour[collision].astype(np.int32),
             "mi": c_minute[collision].astype(np.int32),
@@ -472,7 +472,7 @@ def roads_enforcement(ctx: Context, rng: np.random.Generator) -> Extract:
     order = day_order(day, rng)
     frame = pd.DataFrame(
         {
-            "seq": sequence(len(day)),
+            "seq": sequence(len(day), 8, ctx.replica),
             "day": day[order].astype(np.int32),
             "neighbourhood": category(neighbourhood[order], ctx.ref.neighbourhood_codes),
             "offence": category(offence[order], OFFENCE_CATEGORIES),
@@ -530,7 +530,7 @@ def dashcam_submissions(ctx: Context, rng: np.random.Generator) -> Extract:
     offence = draw(rng, DASHCAM_OFFENCE_SHARE, n)
     frame = pd.DataFrame(
         {
-            "seq": sequence(n),
+            "seq": sequence(n, 7, ctx.replica),
             "day": day.astype(np.int32),
             "neighbourhood": category(neighbourhood, ctx.ref.neighbourhood_codes),
             "offence": category(offence, DASHCAM_OFFENCES),
@@ -568,7 +568,7 @@ def vehicle_seizures(ctx: Context, rng: np.random.Generator) -> Extract:
     order = day_order(day, rng)
     frame = pd.DataFrame(
         {
-            "seq": sequence(len(day)),
+            "seq": sequence(len(day), 7, ctx.replica),
             "day": day[order].astype(np.int32),
             "neighbourhood": category(neighbourhood[order], ctx.ref.neighbourhood_codes),
             "reason": category(reason[order], SEIZURE_REASONS),
@@ -615,7 +615,7 @@ def orders_and_civil_interventions(ctx: Context, rng: np.random.Generator) -> Ex
     order = day_order(day, rng)
     frame = pd.DataFrame(
         {
-            "seq": sequence(len(day)),
+            "seq": sequence(len(day), 7, ctx.replica),
             "day": day[order].astype(np.int32),
             "neighbourhood": category(neighbourhood[order], ctx.ref.neighbourhood_codes),
             "type": category(otype[order], ORDER_TYPES),

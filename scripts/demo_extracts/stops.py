@@ -499,12 +499,12 @@ def generate_uses_of_force(ctx: Context, rng: np.random.Generator) -> UseOfForce
     )
 
 
-def stop_searches_extract(ref: Reference, rows: StopSearchRows) -> Extract:
+def stop_searches_extract(ref: Reference, rows: StopSearchRows, replica: int = 0) -> Extract:
     """stop_search.csv: data.police.uk's columns (headers in snake_case) and values, plus
     the search id, the neighbourhood and what was found."""
     frame = pd.DataFrame(
         {
-            "seq": sequence(len(rows)),
+            "seq": sequence(len(rows), 8, replica),
             "type": category(rows.search_type, SEARCH_TYPES),
             **local(rows.searched, "searched"),
             "operation": category(rows.operation, TRUE_FALSE),
@@ -546,11 +546,11 @@ def stop_searches_extract(ref: Reference, rows: StopSearchRows) -> Extract:
     return Extract("stop_search", frame, formats)
 
 
-def uses_of_force_extract(ref: Reference, rows: UseOfForceRows) -> Extract:
+def uses_of_force_extract(ref: Reference, rows: UseOfForceRows, replica: int = 0) -> Extract:
     """use_of_force.csv: one row per use of force report."""
     frame = pd.DataFrame(
         {
-            "seq": sequence(len(rows)),
+            "seq": sequence(len(rows), 8, replica),
             "day": rows.day.astype(np.int32),
             "neighbourhood": category(rows.neighbourhood, ref.neighbourhood_codes),
             "location": category(rows.location, LOCATION_TYPES),

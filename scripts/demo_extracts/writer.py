@@ -11,6 +11,7 @@ with their UTC offset.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,17 +51,23 @@ class Extract:
         return f"select {listed} from src"
 
 
-def write(extract: Extract, out_dir: Path) -> Path:
-    """Write `<name>.csv` into out_dir (header and rows, DuckDB's CSV), atomically."""
+def write(extract: Extract, out_dir: Path, append: bool = False) -> Path:
+    """Write `<name>.csv` into out_dir (header and rows, DuckDB's CSV), atomically; with
+    `append`, add the rows (no header) to the end of the file already there."""
     path = out_dir / f"{extract.name}.csv"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     target = str(tmp).replace("'", "''")
+    header = "false" if append else "true"
     try:
         with duckdb.connect() as con:
             con.execute("set preserve_insertion_order = true")
             con.register("src", extract.frame)
-            con.execute(f"copy ({extract.select()}) to '{target}' (header, delimiter ',')")
-        os.replace(tmp, path)
+            con.execute(f"copy ({extract.select()}) to '{target}' (header {header}, delimiter ',')")
+        if append:
+            with path.open("ab") as whole, tmp.open("rb") as part:
+                shutil.copyfileobj(part, whole, 1 << 24)
+        else:
+            os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -96,6 +103,11 @@ def date(day_column: str) -> str:
     return f"date '1970-01-01' + {day_column}"
 
 
-def sequence(n: int) -> NDArray[np.int64]:
-    """Row numbers 1..n, for an identifier."""
-    return np.arange(1, n + 1, dtype=np.int64)
+def sequence(n: int, digits: int, replica: int = 0) -> NDArray[np.int64]:
+    """Row numbers 1..n for an identifier of `digits` digits; replica k of a larger
+    force (scale above 1) numbers its rows from k * 10^(digits - 1) + 1, so the replicas'
+    identifiers never meet."""
+    block = 10 ** (digits - 1)
+    if n >= block:
+        raise ValueError(f"{n:,} rows do not fit a {digits}-digit identifier per replica")
+    return np.arange(1, n + 1, dtype=np.int64) + replica * block
