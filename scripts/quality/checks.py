@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from .config import GateConfig
-from .contracts import Column, ExtractSpec, OrderPair, Reference
+from .contracts import Column, ExtractSpec, KnownPair, OrderPair, Reference
 from .load import ident, literal
 
 OFFSET_RE = r"[+-]\d{2}:\d{2}"
@@ -49,6 +49,8 @@ class Check:
 class CheckPlan:
     from_sql: str  # the loaded rows (alias b) with typed helpers and the joined lookups
     checks: list[Check] = field(default_factory=list)
+    # codes outside their list in a column that keeps its rows (on_unknown: warn)
+    warnings: list[Check] = field(default_factory=list)
 
 
 def _present(col: str, alias: str = "") -> str:
@@ -68,12 +70,16 @@ def _helpers(spec: ExtractSpec) -> list[str]:
     out: list[str] = []
     for column in spec.columns:
         c = ident(column.name)
-        if column.kind == "date":
+        if column.kind == "date" and column.format:
+            out.append(f"{_date_parse(column, c, strict=False)} as {ident('__d_' + column.name)}")
+        elif column.kind == "date":
             out.append(
                 f"case when length({c}) = 10 and substr({c}, 5, 1) = '-' "
                 f"and substr({c}, 8, 1) = '-' "
                 f"then try_cast({c} as date) end as {ident('__d_' + column.name)}"
             )
+        elif column.kind == "instant":
+            out.append(f"{_instant_parse(c, strict=False)} as {ident('__i_' + column.name)}")
         elif column.kind == "timestamp":
             local = (
                 f"case when length({c}) = 25 and substr({c}, 5, 1) = '-' "
@@ -93,6 +99,23 @@ def _helpers(spec: ExtractSpec) -> list[str]:
     return out
 
 
+def _date_parse(column: Column, c: str, strict: bool) -> str:
+    """A date in the column's strptime format."""
+    function = "strptime" if strict else "try_strptime"
+    return f"cast({function}({c}, {literal(str(column.format))}) as date)"
+
+
+def _instant_parse(c: str, strict: bool) -> str:
+    """An ISO 8601 instant with its offset, with a T or a space between date and time."""
+    cast = "cast" if strict else "try_cast"
+    return f"{cast}(replace({c}, 'T', ' ') as timestamptz)"
+
+
+def _london(instant: str) -> str:
+    """The Europe/London wall-clock time of an instant."""
+    return f"timezone('Europe/London', {instant})"
+
+
 def typed_columns(spec: ExtractSpec) -> str:
     """The validated copy's columns: each extract column in its contract type (a date, an
     instant for a timestamp with its offset, a double for a number, else text)."""
@@ -101,6 +124,10 @@ def typed_columns(spec: ExtractSpec) -> str:
         c = ident(column.name)
         if column.kind == "text" or column.parquet_type == "varchar":
             parts.append(c)
+        elif column.kind == "date" and column.format:
+            parts.append(f"{_date_parse(column, c, strict=True)} as {c}")
+        elif column.kind == "instant":
+            parts.append(f"{_instant_parse(c, strict=True)} as {c}")
         else:
             parts.append(f"cast({c} as {column.parquet_type}) as {c}")
     return ", ".join(parts)
@@ -170,8 +197,10 @@ class _Planner:
         key = set(self.spec.key)
         for column in self.spec.columns:
             self.column_checks(column, column.name in key)
-            if column.kind in ("date", "timestamp"):
+            if column.kind in ("date", "timestamp", "instant"):
                 self.date_checks(column)
+            if column.same_month_as:
+                self.month_check(column)
         for column in self.spec.columns:
             if column.min_value is not None:
                 n = ident("__n_" + column.name)
@@ -201,6 +230,8 @@ class _Planner:
             )
         for i, ref in enumerate(self.spec.references):
             self.reference_checks(i, ref)
+        for i, pair in enumerate(self.spec.known_pairs):
+            self.pair_check(i, pair)
         helpers = ", ".join(["*", *_helpers(self.spec)])
         self.plan.from_sql = f"(select {helpers} from {self.view}) b {' '.join(self.joins)}"
         return self.plan
@@ -253,12 +284,18 @@ class _Planner:
                 f"{name} matches {column.pattern}",
                 f"{_empty(name)} or regexp_full_match({ident(name)}, {literal(column.pattern)})",
             )
-        elif column.kind in ("date", "timestamp", "number"):
-            prefixes = {"date": ["__d_"], "timestamp": ["__l_", "__o_"], "number": ["__n_"]}
+        elif column.kind in ("date", "timestamp", "instant", "number"):
+            prefixes = {
+                "date": ["__d_"],
+                "timestamp": ["__l_", "__o_"],
+                "instant": ["__i_"],
+                "number": ["__n_"],
+            }
             parsed = " and ".join(f"{ident(p + name)} is not null" for p in prefixes[column.kind])
             shape = {
-                "date": "YYYY-MM-DD",
+                "date": column.format or "YYYY-MM-DD",
                 "timestamp": "YYYY-MM-DD HH:MM:SS+HH:MM",
+                "instant": "ISO 8601 instant with its offset",
                 "number": "a number",
             }[column.kind]
             self.passes(
@@ -280,24 +317,66 @@ class _Planner:
             self.code_check(column)
 
     def code_check(self, column: Column) -> None:
+        """A code in its list; a column that only warns (on_unknown: warn) keeps its row,
+        and its unknown values are reported (CheckPlan.warnings)."""
         codes = self.codes[column.name]
         listed = ", ".join(literal(v) for v in codes)
         outside = f"{_present(column.name)} and {ident(column.name)} not in ({listed})"
-        self.add(
-            Check(
-                "unknown_code",
-                column.name,
-                column.name,
-                "in_set",
-                f"{column.name} is one of {len(codes)} codes",
-                outside,
-                value_set=tuple(codes),
-            )
+        check = Check(
+            "unknown_code",
+            column.name,
+            column.name,
+            "in_set",
+            f"{column.name} is one of {len(codes)} codes",
+            outside,
+            value_set=tuple(codes),
+        )
+        if column.on_unknown == "warn":
+            self.plan.warnings.append(check)
+        else:
+            self.add(check)
+
+    def month_check(self, column: Column) -> None:
+        """The month of the column equals the other column's YYYY-MM (a file's month)."""
+        c = ident(column.name)
+        month = {
+            "date": f"strftime({ident('__d_' + column.name)}, '%Y-%m')",
+            "instant": f"strftime({_london(ident('__i_' + column.name))}, '%Y-%m')",
+            "timestamp": f"substr({c}, 1, 7)",
+        }.get(column.kind, c)
+        other = ident(str(column.same_month_as))
+        self.passes(
+            "month_mismatch",
+            column.name,
+            f"{column.name}__month_of_{column.same_month_as}",
+            f"the month of {column.name} is {column.same_month_as}",
+            f"{month} is null or {_empty(str(column.same_month_as))} or {month} = {other}",
+        )
+
+    def pair_check(self, i: int, pair: KnownPair) -> None:
+        table = ident(f"pairs__{self.spec.name}__{i}")
+        self.con.execute(f"create or replace table {table} (__p_first varchar, __p_second varchar)")
+        self.con.executemany(f"insert into {table} values (?, ?)", pair.load(self.config.seeds_dir))
+        first, second = (ident(c) for c in pair.columns)
+        alias = f"pair{i}"
+        self.joins.append(
+            f"left join (select distinct * from {table}) {alias} "
+            f"on {alias}.__p_first = b.{first} and {alias}.__p_second = b.{second}"
+        )
+        self.passes(
+            pair.rule,
+            "|".join(pair.columns),
+            f"{pair.columns[0]}__{pair.columns[1]}__known",
+            f"({', '.join(pair.columns)}) is a pair of {pair.seed}",
+            f"{_empty(pair.columns[0])} or {_empty(pair.columns[1])} "
+            f"or {alias}.__p_first is not null",
         )
 
     def date_checks(self, column: Column) -> None:
-        helper = ident(("__d_" if column.kind == "date" else "__l_") + column.name)
-        day = f"cast({helper} as date)"
+        prefix = {"date": "__d_", "timestamp": "__l_", "instant": "__i_"}[column.kind]
+        helper = ident(prefix + column.name)
+        local = _london(helper) if column.kind == "instant" else helper
+        day = f"cast({local} as date)"
         what = "date" if column.kind == "date" else "local date"
         today, start, end = (
             self.config.effective_today,

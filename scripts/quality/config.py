@@ -32,6 +32,9 @@ class GateConfig:
     # warning. Any extract equal to an older delivery, or only some extracts equal to
     # their latest, still stops. The pipeline turns this on; the gate alone does not.
     allow_rerun: bool = False
+    # An extract with a header and no rows is a warning, not a stop (the public path: an
+    # archive without outcomes files, or without DfT tables).
+    allow_empty_extracts: bool = False
     seeds_dir: Path = DEFAULT_SEEDS_DIR
     data_docs: bool = True  # build GX Data Docs into <output>/data_docs
     # DuckDB's memory for the gate's tables (what does not fit spills to disk), and its

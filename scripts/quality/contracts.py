@@ -9,16 +9,25 @@ copy, and under `config.meta` the gate's rules:
       config:
         meta: {kind: code, codes: call_channel}
 
-- `kind`: id, code, date, timestamp, number or text; `required` (default true): filled;
+- `kind`: id, code, date, timestamp (local time with Europe/London's offset), instant
+  (ISO 8601 with any offset, e.g. data.police.uk's UTC times), number or text;
+  `required` (default true): filled; `format`: a date's strptime format when it is not
+  YYYY-MM-DD (DfT's 21/05/2024: "%d/%m/%Y");
 - `codes`: a code list of `seeds/reference/ref_code_lists.csv` (`call_channel`), or a
   seed's column (`ref_offences.offence_code`);
 - `pattern` (an id's full-match regular expression), `in_window` (a date or timestamp
-  within the declared window), `month_end`, `min_value`.
+  within the declared window), `month_end`, `min_value`;
+- `on_unknown: warn`: a code outside the list keeps its row and is a warning naming the
+  values (a published vocabulary the seeds do not know yet), instead of a quarantine;
+- `same_month_as`: the month of this column (a YYYY-MM text, a date, or an instant's
+  month in London) equals that column's YYYY-MM (a file's month from its name).
 
 The table's `config.meta.contract` holds the rest: `key`, `order_pairs` (end not before
 start, and at most `max_seconds` or `max_seconds_by` a value of the `by` column),
 `exactly_one_of`, `references` (to another extract's key, with `not_before`), `measures`
-(a long extract of figures whose pairs and bounds are a seed) and `volume_band`.
+(a long extract of figures whose pairs and bounds are a seed), `known_pairs` (two columns
+whose pair of values must be a row of a seed, e.g. a file's force and its "Falls
+within" name) and `volume_band`.
 
 So the gate, dbt's sources and docs, the generator's vocabularies and the README's data
 contract (docs/extract-contracts.md, generated from this) read one declaration.
@@ -40,7 +49,7 @@ DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds" / "reference"
 SOURCES_GLOB = "models/staging/*/_*__sources.yml"
 CODE_LISTS_SEED = "ref_code_lists.csv"
 
-KINDS = ("id", "code", "date", "timestamp", "number", "text")
+KINDS = ("id", "code", "date", "timestamp", "instant", "number", "text")
 # The validated copy's type of each kind (Parquet via DuckDB): a timestamp is the
 # instant its local time and UTC offset denote.
 PARQUET_TYPES = MappingProxyType(
@@ -50,6 +59,7 @@ PARQUET_TYPES = MappingProxyType(
         "text": "varchar",
         "date": "date",
         "timestamp": "timestamptz",
+        "instant": "timestamptz",
         "number": "double",
     }
 )
@@ -74,10 +84,21 @@ class CodeSet:
             if codes is None:
                 raise KeyError(f"no code list {self.name!r} in {CODE_LISTS_SEED}")
             return codes
-        return _seed_column(seeds_dir / f"{self.seed}.csv", self.name)
+        return _seed_column(seed_path(seeds_dir, self.seed), self.name)
 
     def __str__(self) -> str:
         return f"{self.seed}.{self.name}" if self.seed else self.name
+
+
+def seed_path(seeds_dir: Path, seed: str) -> Path:
+    """A seed's CSV: in seeds_dir, else anywhere in the project's seeds folder."""
+    path = seeds_dir / f"{seed}.csv"
+    if path.exists():
+        return path
+    found = sorted((PROJECT_DIR / "seeds").rglob(f"{seed}.csv"))
+    if not found:
+        raise FileNotFoundError(f"no seed {seed}.csv in {seeds_dir} or the project's seeds")
+    return found[0]
 
 
 @cache
@@ -107,6 +128,9 @@ class Column:
     in_window: bool = False  # kind "date"/"timestamp": within the declared window
     month_end: bool = False  # kind "date": the last day of a month
     min_value: float | None = None  # kind "number": not below this
+    format: str | None = None  # kind "date": strptime format, when not YYYY-MM-DD
+    on_unknown: str = "quarantine"  # kind "code": quarantine the row, or warn and keep it
+    same_month_as: str | None = None  # its month equals that column's YYYY-MM
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -117,6 +141,8 @@ class Column:
             and self.kind not in ("date", "timestamp"),
             "only dates can be month ends": self.month_end and self.kind != "date",
             "only numbers have a minimum": self.min_value is not None and self.kind != "number",
+            "only dates have a format": self.format is not None and self.kind != "date",
+            "on_unknown is quarantine or warn": self.on_unknown not in ("quarantine", "warn"),
         }
         for message, wrong in problems.items():
             if wrong:
@@ -173,7 +199,7 @@ class Measures:
 
     def load(self, seeds_dir: Path) -> list[tuple[str, str, str]]:
         """(id, measure, bounding measure or '') of every row of the seed."""
-        with (seeds_dir / f"{self.seed}.csv").open(newline="", encoding="utf-8") as handle:
+        with seed_path(seeds_dir, self.seed).open(newline="", encoding="utf-8") as handle:
             return [
                 (
                     row[self.id_columns[0]].strip(),
@@ -182,6 +208,22 @@ class Measures:
                 )
                 for row in csv.DictReader(handle)
             ]
+
+
+@dataclass(frozen=True)
+class KnownPair:
+    """The pair (columns[0], columns[1]) of a row, both filled, is a row of the seed's
+    seed_columns; else the row fails `rule` (e.g. force_mismatch)."""
+
+    columns: tuple[str, str]
+    seed: str
+    seed_columns: tuple[str, str]
+    rule: str
+
+    def load(self, seeds_dir: Path) -> list[tuple[str, str]]:
+        with seed_path(seeds_dir, self.seed).open(newline="", encoding="utf-8") as handle:
+            first, second = self.seed_columns
+            return [(row[first].strip(), row[second].strip()) for row in csv.DictReader(handle)]
 
 
 @dataclass(frozen=True)
@@ -194,6 +236,7 @@ class ExtractSpec:
     references: tuple[Reference, ...] = ()
     volume_band: tuple[float, float] = (0.5, 2.0)  # rows vs the previous accepted delivery
     measures: Measures | None = None
+    known_pairs: tuple[KnownPair, ...] = ()
     source: str = ""  # the dbt source it is declared in
     description: str = ""
 
@@ -229,6 +272,9 @@ class ExtractSpec:
         if self.measures:
             m = self.measures
             wanted += [*m.id_columns, *m.group_columns, m.value]
+        for pair in self.known_pairs:
+            wanted += list(pair.columns)
+        wanted += [c.same_month_as for c in self.columns if c.same_month_as]
         missing = [n for n in wanted if n not in names]
         if missing:
             raise ValueError(f"{self.name}: unknown columns {missing}")
@@ -278,6 +324,10 @@ def _spec(source: str, table: Mapping[str, object]) -> ExtractSpec:
     )
     measures = contract.pop("measures", None)
     band = contract.pop("volume_band", None)
+    pairs_known = tuple(
+        KnownPair(tuple(k["columns"]), k["seed"], tuple(k["seed_columns"]), k["rule"])  # type: ignore[arg-type]
+        for k in contract.pop("known_pairs", ())
+    )
     return ExtractSpec(
         name=str(table["name"]),
         columns=tuple(_column(c) for c in table["columns"]),  # type: ignore[attr-defined]
@@ -295,6 +345,7 @@ def _spec(source: str, table: Mapping[str, object]) -> ExtractSpec:
         )
         if measures
         else None,
+        known_pairs=pairs_known,
         source=source,
         description=" ".join(str(table.get("description") or "").split()),
         **contract,
@@ -340,3 +391,8 @@ def ordered(specs: tuple[ExtractSpec, ...]) -> tuple[ExtractSpec, ...]:
 # The force's extracts, referenced extracts first (outcomes after crimes).
 SPECS: tuple[ExtractSpec, ...] = ordered(load_contracts())
 EXTRACT_NAMES: tuple[str, ...] = tuple(s.name for s in SPECS)
+# The public files (data.police.uk, DfT road safety) as the public path assembles them.
+PUBLIC_SOURCES_GLOB = "models/police_uk/staging/_*__sources.yml"
+PUBLIC_SPECS: tuple[ExtractSpec, ...] = ordered(
+    load_contracts(PROJECT_DIR.glob(PUBLIC_SOURCES_GLOB))
+)

@@ -322,7 +322,8 @@ def _load_problems(
 ) -> list[Problem]:
     f = spec.file_name
     if loaded.rows_in == 0:
-        return [Problem(f, "header_only", "stop", count=0, message="the header and no rows")]
+        level = "warning" if config.allow_empty_extracts else "stop"
+        return [Problem(f, "header_only", level, count=0, message="the header and no rows")]
     out: list[Problem] = []
     last = facts.physical_lines
     truncated = [r for r in loaded.rejects if r.line == last and r.error in TRUNCATION_ERRORS]
@@ -397,9 +398,13 @@ def _verdict(
     plan: CheckPlan,
     evaluation: Evaluation,
     threshold: float,
+    last_line: int,
 ) -> Verdict:
     name = spec.name
-    malformed = [r for r in loaded.rejects if r.error not in TRUNCATION_ERRORS]
+    # every line that is not a row, but a cut last line (it stops the run: truncated_file)
+    malformed = [
+        r for r in loaded.rejects if not (r.error in TRUNCATION_ERRORS and r.line == last_line)
+    ]
     rejects = ident(f"malformed__{name}")
     con.execute(f"create or replace table {rejects} (line bigint, raw varchar)")
     if malformed:
@@ -517,6 +522,33 @@ def _row_problems(
     return out
 
 
+def _code_warnings(
+    con: duckdb.DuckDBPyConnection, spec: ExtractSpec, loaded: Loaded, plan: CheckPlan
+) -> list[Problem]:
+    """Codes outside their list in columns that keep their rows (on_unknown: warn): a
+    vocabulary the seeds do not know yet, named with its most frequent values."""
+    out = []
+    for check in plan.warnings:
+        (count,) = con.execute(  # type: ignore[misc]
+            f"select count(*) from {loaded.view} where {check.fails}"
+        ).fetchone()
+        if not count:
+            continue
+        listed = ", ".join(f"{v!r} ({n:,})" for v, n in unknown_values(con, loaded.view, check))
+        out.append(
+            Problem(
+                spec.file_name,
+                "unknown_code",
+                "warning",
+                count=int(count),
+                column=check.column,
+                message=f"{count:,} rows kept with a {check.column} the seeds do not know "
+                f"(add it to the seed for its KPIs to count it); most frequent: {listed}",
+            )
+        )
+    return out
+
+
 def _row_examples(
     con: duckdb.DuckDBPyConnection, spec: ExtractSpec, view: str, lines: list[int]
 ) -> dict[int, dict[str, Any]]:
@@ -612,12 +644,12 @@ def _check_rows(
     codes = {c.name: c.code_set(cfg.seeds_dir) for c in spec.columns if c.codes is not None}
     plan = plan_checks(con, spec, ld.view, cfg, codes, _ref_tables(con, spec, loaded, quarantine))
     evaluation = evaluate(con, spec, plan)
-    verdict = _verdict(con, spec, ld, plan, evaluation, cfg.threshold)
+    verdict = _verdict(con, spec, ld, plan, evaluation, cfg.threshold, facts.physical_lines)
     report.quarantine_complete = verdict.complete
     report.quarantined = verdict.quarantined
     report.validated = ld.rows_in - verdict.quarantined
     report.duplicate_repeats = verdict.duplicate_repeats
-    problems = _row_problems(con, spec, ld, plan, verdict)
+    problems = _row_problems(con, spec, ld, plan, verdict) + _code_warnings(con, spec, ld, plan)
     last_line_bad = (
         not facts.ends_with_newline
         and con.execute(
@@ -635,7 +667,7 @@ def _check_rows(
                 "fails the row checks: the file looks cut short",
             )
         )
-    share = verdict.quarantined / ld.rows_in
+    share = verdict.quarantined / ld.rows_in if ld.rows_in else 0.0
     if share > cfg.threshold:
         problems.append(
             Problem(
