@@ -14,7 +14,7 @@ export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 export POLICE_VALIDATED_DIR ?= $(CURDIR)/warehouse/gate/validated
 
-.PHONY: setup extracts run build rebuild test lint benchmark clean
+.PHONY: setup extracts run build rebuild run-public test lint benchmark clean
 
 setup: $(VENV)/.installed
 
@@ -40,9 +40,19 @@ rebuild: setup
 
 run: extracts build
 
+# The public warehouse, warehouse/police_uk.duckdb, from a data.police.uk archive (a
+# folder or .zip in the site's layout, DfT road safety tables alongside if wanted):
+#   make run-public [ARCHIVE=<folder or .zip>] [FORCE=<slug>]   (default: samples/)
+# Loading the same archive again changes nothing; a newer one replaces revised months.
+run-public: setup
+	$(BIN)/python scripts/run_public.py $(if $(ARCHIVE),--archive "$(ARCHIVE)") $(if $(FORCE),--force "$(FORCE)")
+
+# SQLFluff lints the models dbt enables: the force warehouse's, then the public one's
+# (models/police_uk and the KPI engine as the public warehouse compiles it).
 lint: setup
 	$(BIN)/ruff check scripts tests
 	$(BIN)/sqlfluff lint models
+	POLICE_WAREHOUSE=police_uk $(BIN)/sqlfluff lint models/police_uk models/intermediate/kpi
 
 test: lint
 	$(BIN)/pytest

@@ -117,23 +117,23 @@ def gate(published: Path, alerts_dir: Path, rebuild: bool) -> GateResult | None:
     return result
 
 
-def run(dbt_args: list[str], rebuild: bool = False) -> int:
-    build, published, alerts_dir = paths()
-    removed = recover(build, published)
-    if removed:
-        print(f"Removed scratch files of the last run: {', '.join(p.name for p in removed)}")
-    build.parent.mkdir(parents=True, exist_ok=True)
-
-    gated = gate(published, alerts_dir, rebuild)
-    if gated is None:
-        return 1
-
-    target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+def dbt_build(
+    dbt_args: list[str],
+    build: Path,
+    published: Path,
+    validated_dir: str,
+    alerts_dir: Path,
+    target_dir: Path,
+    env_extra: dict[str, str] | None = None,
+) -> bool:
+    """`dbt build` into the build database from the gate's validated copies; False
+    (after an alert naming every failed model and test) if anything failed."""
     env = dict(
         os.environ,
         DO_NOT_TRACK="1",
         POLICE_BUILD_PATH=str(build),
-        POLICE_VALIDATED_DIR=gated.output_dir,
+        POLICE_VALIDATED_DIR=validated_dir,
+        **(env_extra or {}),
     )
     dbt = Path(sys.executable).with_name("dbt")
     # --full-refresh: seeds are re-created, so a seed that gained a column (a new release
@@ -145,23 +145,31 @@ def run(dbt_args: list[str], rebuild: bool = False) -> int:
         "--target-path", str(target_dir), *dbt_args,
     ]  # fmt: skip
     completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False)
-    if completed.returncode != 0:
-        problems = dbt_failures(target_dir, build)
-        raise_alert(
-            Alert(
-                stage="dbt",
-                summary=f"dbt build failed: {len(problems)} models or tests did not pass",
-                problems=problems,
-                published_warehouse=str(published),
-                links={
-                    "run_results": str(target_dir / "run_results.json"),
-                    "failing_rows": f"{build} (schema test_failures)",
-                },
-            ),
-            alerts_dir,
-        )
-        return 1
+    if completed.returncode == 0:
+        return True
+    problems = dbt_failures(target_dir, build)
+    raise_alert(
+        Alert(
+            stage="dbt",
+            summary=f"dbt build failed: {len(problems)} models or tests did not pass",
+            problems=problems,
+            published_warehouse=str(published),
+            links={
+                "run_results": str(target_dir / "run_results.json"),
+                "failing_rows": f"{build} (schema test_failures)",
+            },
+        ),
+        alerts_dir,
+    )
+    return False
 
+
+def publish_and_accept(
+    gated: GateResult, build: Path, published: Path, alerts_dir: Path
+) -> Path | None:
+    """Publish the passed build, then let the gate remember its deliveries; a notice
+    (an alert that does not stop) if rows were quarantined. Returns the kept previous
+    warehouse, if any."""
     kept = publish(build, published)
     print(f"Published {published}" + (f" (previous kept at {kept})" if kept else ""))
     if not gated.settings["rerun_of_latest_delivery"]:
@@ -174,6 +182,24 @@ def run(dbt_args: list[str], rebuild: bool = False) -> int:
         )
         notice.published_unchanged = False
         raise_alert(notice, alerts_dir)
+    return kept
+
+
+def run(dbt_args: list[str], rebuild: bool = False) -> int:
+    build, published, alerts_dir = paths()
+    removed = recover(build, published)
+    if removed:
+        print(f"Removed scratch files of the last run: {', '.join(p.name for p in removed)}")
+    build.parent.mkdir(parents=True, exist_ok=True)
+
+    gated = gate(published, alerts_dir, rebuild)
+    if gated is None:
+        return 1
+
+    target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+    if not dbt_build(dbt_args, build, published, gated.output_dir, alerts_dir, target_dir):
+        return 1
+    publish_and_accept(gated, build, published, alerts_dir)
     return 0
 
 

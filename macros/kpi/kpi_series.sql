@@ -19,9 +19,18 @@
     (not a fact's yml meta) so that dbt sees the facts when it parses, and the engine's
     unit tests compile. -#}
 
+{#- The series of the warehouse being built: the force's (vars: kpi_series) or, with
+    POLICE_WAREHOUSE=police_uk, the public warehouse's (vars: police_uk_kpi_series). -#}
+{% macro kpi_series_declarations() -%}
+    {%- if env_var('POLICE_WAREHOUSE', 'force') == 'police_uk' -%}
+        {{ return(var('police_uk_kpi_series')) }}
+    {%- endif -%}
+    {{ return(var('kpi_series')) }}
+{%- endmacro %}
+
 {#- The facts that declare series, in declaration order. -#}
 {% macro kpi_series_facts() -%}
-    {{ return(var('kpi_series').keys() | list) }}
+    {{ return(kpi_series_declarations().keys() | list) }}
 {%- endmacro %}
 
 {#- Every declared series of every fact: dicts with the fact, the series id (or, for a
@@ -31,7 +40,7 @@
 {% macro kpi_series_list() -%}
     {%- set out = [] -%}
     {%- for fact in kpi_series_facts() -%}
-        {%- set declared = var('kpi_series')[fact] -%}
+        {%- set declared = kpi_series_declarations()[fact] -%}
         {%- set common = {
             'fact': fact,
             'date': declared['date'],
@@ -42,7 +51,9 @@
         {%- if declared.get('series_id_columns') -%}
             {%- do out.append(dict(common, series_id=none,
                 series_id_columns=declared['series_id_columns'],
-                series_id_seed=declared['series_id_seed'], filter='true',
+                series_id_prefix=declared.get('series_id_prefix'),
+                series_id_seed=declared['series_id_seed'],
+                filter=declared['series_id_columns'] | join(' is not null and ') ~ ' is not null',
                 value=declared.get('value'))) -%}
         {%- endif -%}
         {%- for series_id, spec in (declared.get('series') or {}).items() -%}
@@ -54,16 +65,24 @@
     {{ return(out) }}
 {%- endmacro %}
 
-{#- The SQL of a series' id: its name, or its columns joined with '.'. -#}
+{#- The SQL of a series' id: its name, or its columns (after its prefix, if any) joined
+    with '.'. -#}
 {% macro kpi_series_id(series) -%}
     {%- if series.series_id -%}
         '{{ series.series_id }}'
     {%- else -%}
-        {%- set parts = [] -%}
+        {%- set parts = ["'" ~ series.series_id_prefix ~ "'", "'.'"] if series.series_id_prefix else [] -%}
         {%- for column in series.series_id_columns -%}
             {%- do parts.append(column) -%}
             {%- if not loop.last %}{% do parts.append("'.'") %}{% endif -%}
         {%- endfor -%}
         {{ dbt.concat(parts) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- Whether each KPI is measured over the months its data covers (int_kpi_windows): the
+    public warehouse's default (its archives hold whatever months they hold), not the
+    force's (its extracts cover the declared window). A var of the same name overrides. -#}
+{% macro windows_from_coverage() -%}
+    {{ return(var('windows_from_coverage', env_var('POLICE_WAREHOUSE', 'force') == 'police_uk')) }}
 {%- endmacro %}

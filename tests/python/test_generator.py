@@ -435,7 +435,6 @@ def test_order_statistic_map_pins_a_median_and_a_rank() -> None:
 # --- Periodic returns --------------------------------------------------------------
 
 
-
 @pytest.fixture(scope="module")
 def returns(small_run: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
@@ -548,6 +547,7 @@ def test_return_figures_are_coherent(returns: duckdb.DuckDBPyConnection) -> None
 
 
 # --- stop and search, use of force --------------------------------------------------
+
 
 def _outside_code_sets(con: duckdb.DuckDBPyConnection, spec: ExtractSpec) -> dict[str, int]:
     """Rows per code column whose value is filled but not in the gate contract's set."""

@@ -5,7 +5,11 @@
 -- improvement given the KPI's polarity. Changes smaller than the stable_change_pct
 -- (or, for percent KPIs, stable_change_points) var are "stable"; demand volumes
 -- (polarity neutral) and missing values are "not_assessed"; a KPI in development (no
--- agreed measure, no series) is "in_development" and has no value.
+-- agreed measure, no series) is "in_development" and has no value. Windows of
+-- different lengths (a public archive's data ending within a current window) are not
+-- compared: no change, "not_assessed".
+{%- set same_length = dbt.datediff('baseline.window_start', 'baseline.window_end', 'month')
+    ~ ' = ' ~ dbt.datediff('current_period.window_start', 'current_period.window_end', 'month') %}
 with
 
 kpi_values as (
@@ -52,9 +56,16 @@ compared as (
         current_period.window_end as current_end,
         baseline.kpi_value as baseline_value,
         current_period.kpi_value as current_value,
-        current_period.kpi_value - baseline.kpi_value as change_value,
-        100.0 * (current_period.kpi_value - baseline.kpi_value)
-        / nullif(baseline.kpi_value, 0) as change_pct
+        case
+            when {{ same_length }}
+                then current_period.kpi_value - baseline.kpi_value
+        end as change_value,
+        case
+            when {{ same_length }}
+                then
+                    100.0 * (current_period.kpi_value - baseline.kpi_value)
+                    / nullif(baseline.kpi_value, 0)
+        end as change_pct
 
     from catalogue
     inner join baseline

@@ -16,6 +16,8 @@
 --   denominator x 100 at the numerator's latest return), period_sum (the returns in the
 --   window added up), ratio_of_sums and percent_of_sums (summed numerator / summed
 --   denominator); a window without a return has no value (null), never 0.
+-- A window its facts do not cover month by month (int_kpi_windows.is_covered: the
+-- public warehouse holds whatever months its archives hold) has no value either.
 with
 
 windows as (
@@ -127,6 +129,7 @@ kpi_windows_by_area as (
         windows.window_role,
         windows.window_start,
         windows.window_end,
+        windows.is_covered,
         areas.area_level,
         areas.area_code,
         areas.population_2021,
@@ -352,6 +355,7 @@ joined as (
         figures.denominator_sum,
         rate_ratio_populations.numerator_population,
         rate_ratio_populations.denominator_population,
+        kpi_windows_by_area.is_covered,
         coalesce(figures.numerator_count, 0) as numerator_count,
         coalesce(figures.numerator_sum, 0) as numerator_sum,
         coalesce(figures.denominator_count, 0) as denominator_count
@@ -387,30 +391,31 @@ final as (
         area_code,
         numerator_count,
         denominator_count,
-        case calculation
-            when 'count' then cast(numerator_count as double)
-            when 'sum' then cast(numerator_sum as double)
-            when 'mean' then numerator_sum / nullif(numerator_count, 0)
-            when 'median' then median_value
-            when 'percent_of'
+        case
+            when not is_covered then null
+            when calculation = 'count' then cast(numerator_count as double)
+            when calculation = 'sum' then cast(numerator_sum as double)
+            when calculation = 'mean' then numerator_sum / nullif(numerator_count, 0)
+            when calculation = 'median' then median_value
+            when calculation = 'percent_of'
                 then 100.0 * numerator_count / nullif(denominator_count, 0)
-            when 'per_1000_population'
+            when calculation = 'per_1000_population'
                 then 1000.0 * numerator_count / nullif(population_2021, 0)
-            when 'latest' then latest_numerator
-            when 'latest_percent_of'
+            when calculation = 'latest' then latest_numerator
+            when calculation = 'latest_percent_of'
                 then 100.0 * latest_numerator / nullif(latest_denominator, 0)
-            when 'period_sum'
+            when calculation = 'period_sum'
                 then case when numerator_count > 0 then cast(numerator_sum as double) end
-            when 'ratio_of_sums'
+            when calculation = 'ratio_of_sums'
                 then case
                     when numerator_count > 0 then numerator_sum / nullif(denominator_sum, 0)
                 end
-            when 'percent_of_sums'
+            when calculation = 'percent_of_sums'
                 then case
                     when numerator_count > 0
                         then 100.0 * numerator_sum / nullif(denominator_sum, 0)
                 end
-            when 'rate_ratio'
+            when calculation = 'rate_ratio'
                 then
                     1.0 * numerator_count * denominator_population
                     / nullif(1.0 * numerator_population * denominator_count, 0)

@@ -24,9 +24,71 @@
 
 with
 
-catalogue as (
+catalogue_declared as (
 
     select * from {{ ref('kpi_catalogue') }}
+
+),
+
+{% if windows_from_coverage() %}
+    months_covered as (
+
+        select * from {{ ref('int_kpi_months_covered') }}
+
+    ),
+
+    -- Runs of consecutive covered months: a run's months share a run_key.
+    month_runs as (
+
+        select
+            kpi_id,
+            month_start,
+            {{ dbt.datediff("cast('1900-01-01' as date)", 'month_start', 'month') }}
+            - row_number() over (partition by kpi_id order by month_start) as run_key
+        from months_covered
+
+    ),
+
+    runs as (
+
+        select
+            kpi_id,
+            min(month_start) as run_start,
+            max(month_start) as run_last,
+            row_number() over (partition by kpi_id order by max(month_start) desc) as run_rank
+        from month_runs
+        group by kpi_id, run_key
+
+    ),
+
+{% endif %}
+-- In the public warehouse each KPI's windows end at the last month its data covers (the
+-- latest 12 months in the archive of that data, however far they lag the archive's
+-- last month, var current_end), and its current window starts no earlier than the run
+-- of consecutive months that last month ends.
+catalogue as (
+
+    select
+        catalogue_declared.kpi_id,
+        {% if windows_from_coverage() -%}
+            catalogue_declared.window_lag_months + coalesce({{ dbt.datediff(
+                'runs.run_last', dbt.date_trunc('month', current_end), 'month'
+            ) }}, 0) as window_lag_months,
+            runs.run_start,
+        {%- else -%}
+            catalogue_declared.window_lag_months,
+            cast(null as date) as run_start,
+        {%- endif %}
+        catalogue_declared.baseline_lag_months,
+        catalogue_declared.trend_window
+
+    from catalogue_declared
+    {% if windows_from_coverage() -%}
+        left join runs
+            on
+                catalogue_declared.kpi_id = runs.kpi_id
+                and runs.run_rank = 1
+    {%- endif %}
 
 ),
 
@@ -36,7 +98,7 @@ trend_offsets as (
 
 ),
 
-current_windows as (
+lagged_current_windows as (
 
     select
         kpi_id,
@@ -73,6 +135,26 @@ current_windows as (
         {{ shift_months(year_to_date_end, '-window_lag_months') }} as window_end
 
     from catalogue
+
+),
+
+current_windows as (
+
+    select
+        lagged_current_windows.kpi_id,
+        lagged_current_windows.comparison_mode,
+        lagged_current_windows.window_kind,
+        lagged_current_windows.window_role,
+        case
+            when catalogue.run_start > lagged_current_windows.window_start
+                then catalogue.run_start
+            else lagged_current_windows.window_start
+        end as window_start,
+        lagged_current_windows.window_end
+
+    from lagged_current_windows
+    inner join catalogue
+        on lagged_current_windows.kpi_id = catalogue.kpi_id
 
 ),
 
@@ -150,11 +232,55 @@ trend_windows as (
 
 ),
 
-final as (
+all_windows as (
 
     select * from scorecard_windows
     union all
     select * from trend_windows
+
+),
+
+{% if windows_from_coverage() %}
+    window_months as (
+
+        select
+            all_windows.kpi_id,
+            all_windows.window_kind,
+            all_windows.window_end,
+            count(months_covered.month_start) as months_covered
+
+        from all_windows
+        left join months_covered
+            on
+                all_windows.kpi_id = months_covered.kpi_id
+                and months_covered.month_start
+                between cast({{ dbt.date_trunc('month', 'all_windows.window_start') }} as date)
+                and all_windows.window_end
+        group by all_windows.kpi_id, all_windows.window_kind, all_windows.window_end
+
+    ),
+{% endif %}
+
+final as (
+
+    select
+        all_windows.*,
+        {% if windows_from_coverage() %}
+            coalesce(window_months.months_covered, 0) = {{ dbt.datediff(
+                'all_windows.window_start', 'all_windows.window_end', 'month'
+            ) }} + 1 as is_covered
+        {% else %}
+            true as is_covered
+        {% endif %}
+
+    from all_windows
+    {% if windows_from_coverage() %}
+        left join window_months
+            on
+                all_windows.kpi_id = window_months.kpi_id
+                and all_windows.window_kind = window_months.window_kind
+                and all_windows.window_end = window_months.window_end
+    {% endif %}
 
 )
 
