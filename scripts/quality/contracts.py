@@ -237,6 +237,9 @@ class ExtractSpec:
     volume_band: tuple[float, float] = (0.5, 2.0)  # rows vs the previous accepted delivery
     measures: Measures | None = None
     known_pairs: tuple[KnownPair, ...] = ()
+    # completeness per month (quality/months.py): False, or {by: column} to count each
+    # value of a column apart; default: on, for an extract with one in_window date
+    monthly_volume: bool | dict[str, str] = True
     source: str = ""  # the dbt source it is declared in
     description: str = ""
 
@@ -251,6 +254,16 @@ class ExtractSpec:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def monthly_column(self) -> str | None:
+        """The event date whose months must all be delivered: the one in_window column."""
+        dated = [c.name for c in self.columns if c.in_window]
+        return dated[0] if self.monthly_volume is not False and len(dated) == 1 else None
+
+    @property
+    def monthly_by(self) -> str | None:
+        return self.monthly_volume.get("by") if isinstance(self.monthly_volume, dict) else None
 
     def column(self, name: str) -> Column:
         for column in self.columns:

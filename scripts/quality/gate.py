@@ -55,6 +55,7 @@ from .config import GateConfig
 from .contracts import SPECS, ExtractSpec, ordered
 from .files import FileFacts, compare_header, inspect_file
 from .load import TRUNCATION_ERRORS, Loaded, ident, literal, load_extract
+from .months import month_counts, month_problems, volumes
 from .state import DeliveryState
 
 QUARANTINE_FILE = "quarantine.csv"
@@ -115,6 +116,8 @@ class ExtractReport:
     bytes: int | None = None
     sha256: str | None = None
     previous_rows: int | None = None
+    # rows per `series|YYYY-MM` of the event date, the rows that reach dbt (months.py)
+    months: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -247,19 +250,21 @@ def _file_problems(
     state: DeliveryState,
     config: GateConfig,
     report: ExtractReport,
+    whole_delivery_same: bool,
 ) -> list[Problem]:
     """Extract-level problems visible in the bytes alone."""
     if facts.exists:
         report.bytes, report.sha256 = facts.size, facts.sha256
-    found = _bytes_problems(spec, facts, state, config)
+    found = _bytes_problems(spec, facts, state, config, whole_delivery_same)
     if any(p.stops for p in found):
         report.status = "stopped"
     return found
 
 
 def _bytes_problems(
-    spec: ExtractSpec, facts: FileFacts, state: DeliveryState, config: GateConfig
-) -> list[Problem]:
+    spec: ExtractSpec, facts: FileFacts, state: DeliveryState, config: GateConfig,
+    whole_delivery_same: bool,
+) -> list[Problem]:  # fmt: skip
     f = spec.file_name
     if not facts.exists:
         return [Problem(f, "missing_file", "stop", message=f"{facts.path} was not delivered")]
@@ -300,6 +305,7 @@ def _bytes_problems(
             )
         )
     previous = state.accepted_before(spec.name, facts.sha256)
+    latest = state.previous(spec.name)
     if previous is not None:
         message = (
             f"sha256 {facts.sha256[:12]}... equals the delivery accepted at "
@@ -307,8 +313,19 @@ def _bytes_problems(
         )
         if config.allow_same_delivery:
             out.append(Problem(f, "same_delivery", "warning", message=message + "; allowed"))
+        elif previous is latest and not whole_delivery_same:
+            # other extracts changed: this one has nothing new since its last delivery (a
+            # stale extract job shows as a missing month: quality/months.py)
+            out.append(Problem(f, "unchanged_extract", "warning", message=message + ", the latest"))
+        elif previous is latest:
+            out.append(Problem(f, "same_delivery", "stop", message=message + ": nothing new"))
         else:
-            out.append(Problem(f, "same_delivery", "stop", message=message))
+            out.append(
+                Problem(
+                    f, "same_delivery", "stop",
+                    message=message + ", not the latest: a file of an earlier delivery re-sent",
+                )
+            )  # fmt: skip
     return out
 
 
@@ -715,13 +732,15 @@ class _Run:
         with self.timer.lap("inspect_files"):
             for spec in self.specs:
                 self.facts[spec.name] = inspect_file(self.landing / spec.file_name)
-            self.rerun = self.cfg.allow_rerun and _is_rerun(self.specs, self.facts, self.state)
+            whole = _is_rerun(self.specs, self.facts, self.state)
+            self.rerun = self.cfg.allow_rerun and whole
             if self.rerun:
                 self.cfg = self.cfg.with_overrides(allow_same_delivery=True)
             for spec in self.specs:
                 found = _file_problems(
-                    spec, self.facts[spec.name], self.state, self.cfg, self.reports[spec.name]
-                )
+                    spec, self.facts[spec.name], self.state, self.cfg, self.reports[spec.name],
+                    whole,
+                )  # fmt: skip
                 self.own[spec.name] = found
                 self.problems += found
 
@@ -779,11 +798,29 @@ class _Run:
         self.quarantine[name] = verdict.table
         if setup is not None:
             self.gx_results.append((name, results))
+        with timer.lap("month_volumes"):
+            self.problems += self.month_volumes(spec, verdict)
         if not self.stopped:
             with timer.lap("write_validated"):
                 _write_validated(
                     self.con, self.staging, spec, self.loaded[name], verdict, self.reports[name]
                 )
+
+    def month_volumes(self, spec: ExtractSpec, verdict: Verdict) -> list[Problem]:
+        """Completeness per month of the rows that reach dbt (quality/months.py)."""
+        window = (self.cfg.window_start, self.cfg.window_end)
+        rows = f"select * from {self.loaded[spec.name].view}"
+        if verdict.quarantined:
+            rows += f" where __line not in (select line from {verdict.table})"
+
+        report = self.reports[spec.name]
+        report.months = month_counts(self.con, spec, rows, window)
+        previous = self.state.previous(spec.name)
+        history = previous.months if previous else {}
+        found = month_problems(spec, volumes(report.months, history, window))
+        if any(p.stops for p in found):
+            report.status = "stopped"
+        return found
 
     def finish(self, record_state: bool) -> tuple[Path, Path, str]:
         """The run's outputs: the quarantine and the delivery log always; the validated
@@ -990,6 +1027,7 @@ def record_accepted(
     for name, r in reports.items():
         if r.sha256 and r.rows_in is not None:
             state.accept(
-                name, r.sha256, r.rows_in, r.bytes or 0, r.validated or 0, r.quarantined or 0
-            )
+                name, r.sha256, r.rows_in, r.bytes or 0, r.validated or 0, r.quarantined or 0,
+                r.months,
+            )  # fmt: skip
     state.save()

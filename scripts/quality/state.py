@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ class Delivery:
     accepted_at: str
     validated_rows: int
     quarantined_rows: int
+    months: dict[str, int] = field(default_factory=dict)  # series|YYYY-MM -> rows
 
 
 class DeliveryState:
@@ -56,8 +57,9 @@ class DeliveryState:
         return None
 
     def accept(
-        self, extract: str, sha256: str, rows: int, size: int, validated: int, quarantined: int
-    ) -> None:
+        self, extract: str, sha256: str, rows: int, size: int, validated: int, quarantined: int,
+        months: dict[str, int] | None = None,
+    ) -> None:  # fmt: skip
         entry = Delivery(
             sha256=sha256,
             rows=rows,
@@ -65,6 +67,7 @@ class DeliveryState:
             accepted_at=datetime.now(UTC).isoformat(timespec="seconds"),
             validated_rows=validated,
             quarantined_rows=quarantined,
+            months=dict(months or {}),
         )
         self.extracts.setdefault(extract, []).append(entry)
         self.extracts[extract] = self.extracts[extract][-KEEP:]

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
 from quality.contracts import EXTRACT_NAMES as EXTRACTS  # the contracts name the extracts
+from quality.contracts import SPECS
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = "2025-11-01"  # the gate's injected "today" for every variant
@@ -245,6 +246,22 @@ def _volume_surge(landing: Path) -> list[int]:
     state="clean",
 )
 def _same_delivery(landing: Path) -> list[int]:
+    return []
+
+
+@fault(
+    "earlier_file_resent",
+    "crimes",
+    "same_delivery",
+    True,
+    "crimes.csv of the delivery before the latest, with the other extracts of the latest",
+    state="clean",
+)
+def _earlier_file_resent(landing: Path) -> list[int]:
+    earlier = landing / ".earlier"
+    previous_delivery(landing, earlier)
+    shutil.copyfile(earlier / "crimes.csv", landing / "crimes.csv")
+    shutil.rmtree(earlier)
     return []
 
 
@@ -589,17 +606,75 @@ for _kind, (_extract, _column, _value, _rows, _rule) in VALUE_FAULTS.items():
     )
 
 
+# --- Completeness per month (the gate's months.py): every extract with monthly volumes --
+
+MONTH_FAULTS = {
+    "missing_last_month": ("2025-09", 1, "missing_month", "every row of its last month removed"),
+    "missing_middle_month": ("2023-06", 1, "missing_month", "every row of June 2023 removed"),
+    "half_month": ("2024-03", 2, "month_volume", "every second row of March 2024 removed"),
+}
+
+
+def _drop_month(
+    extract: str, month: str, every: int, where: Callable[[list[str]], bool] = lambda _: True
+) -> Callable[[Path], list[int]]:
+    """Remove the month's rows (every one, or every second) of the extract's event date."""
+
+    def apply(landing: Path) -> list[int]:
+        table = Table(landing, extract)
+        column = table.col(next(s.monthly_column for s in SPECS if s.name == extract))
+        seen, kept = 0, []
+        for row in table.rows:
+            if row[column].startswith(month) and where(row):
+                seen += 1
+                if seen % every == 0 or every == 1:
+                    continue
+            kept.append(row)
+        table.rows = kept
+        table.save()
+        return []
+
+    return apply
+
+
+# A half month is told from chance where a month holds more than about 64 rows (see
+# months.py): at the clean set's 3% scale, these extracts.
+HALF_MONTH_EXTRACTS = {"incidents", "calls", "crimes", "crime_outcomes", "roads_enforcement"}
+for _spec in SPECS:
+    if _spec.monthly_column:
+        for _suffix, (_month, _every, _rule, _what) in MONTH_FAULTS.items():
+            if _suffix == "half_month" and _spec.name not in HALF_MONTH_EXTRACTS:
+                continue
+            fault(f"{_spec.name}_{_suffix}", _spec.name, _rule, True, f"{_spec.name}: {_what}")(
+                _drop_month(_spec.name, _month, _every)
+            )
+fault(
+    "calls_999_missing_month", "calls", "missing_month", True,
+    "calls: the 999 calls of August 2025 removed, the 101 calls kept",
+)(_drop_month("calls", "2025-08", 1, lambda row: row[1] == "999"))  # fmt: skip
+
+
+LAST_MONTH = "2025-09"  # the clean set's last month; the previous delivery ends before it
+
+
 def previous_delivery(clean: Path, out: Path, share: float = 0.01) -> None:
-    """Yesterday's delivery: every extract without its newest `share` of rows (and the
-    outcomes of the crimes dropped), so a state holding it sees the clean set as a new
-    delivery of about the same volume."""
+    """Last month's delivery: every extract without the rows of the clean set's last
+    month (of its in_window date; an extract without one, its newest `share` of rows),
+    and the outcomes of the crimes dropped; the gate checks it with its window ending a
+    month earlier. A state holding it sees the clean set as a new delivery of about the
+    same volume."""
     out.mkdir(parents=True, exist_ok=True)
     for name in EXTRACTS:
         shutil.copyfile(clean / f"{name}.csv", out / f"{name}.csv")
-    for name in EXTRACTS:
-        table = Table(out, name)
-        table.rows = table.rows[: int(len(table.rows) * (1 - share))]
-        if name == "crime_outcomes":
+    for spec in SPECS:
+        table = Table(out, spec.name)
+        dated = [c.name for c in spec.columns if c.in_window]
+        if dated:
+            column = table.col(dated[0])
+            table.rows = [row for row in table.rows if not row[column].startswith(LAST_MONTH)]
+        else:
+            table.rows = table.rows[: int(len(table.rows) * (1 - share))]
+        if spec.name == "crime_outcomes":
             kept = {row[0] for row in Table(out, "crimes").rows}
             table.rows = [row for row in table.rows if row[0] in kept]
         table.save()
