@@ -92,3 +92,33 @@ def rollback(published: Path) -> None:
     if not kept.exists():
         raise FileNotFoundError(f"No previous warehouse at {kept}")
     _atomic_copy(kept, published)
+
+
+# The tables that span publishes: built incrementally (dbt snapshot, append-only model)
+# on what the published warehouse holds, which a new build database does not.
+CARRIED = ("marts.kpi_scorecard_history", "snapshots.crime_history")
+
+
+def carry_over(published: Path, build: Path, tables: tuple[str, ...] = CARRIED) -> list[str]:
+    """Copy the tables that span publishes from the published warehouse into the (new)
+    build database, before dbt builds on them. Returns the tables copied."""
+    if not published.exists():
+        return []
+    carried = []
+    build.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(build)) as con:
+        quoted = str(published).replace("'", "''")
+        con.execute(f"attach '{quoted}' as published (read_only)")
+        for table in tables:
+            schema, name = table.split(".")
+            (found,) = con.execute(
+                "select count(*) from information_schema.tables where table_catalog = "
+                "'published' and table_schema = ? and table_name = ?",
+                [schema, name],
+            ).fetchone()  # type: ignore[misc]
+            if found:
+                con.execute(f"create schema if not exists {schema}")
+                con.execute(f"create table {table} as select * from published.{table}")
+                carried.append(table)
+        con.execute("detach published")
+    return carried

@@ -3,6 +3,10 @@
     python scripts/run_pipeline.py [--rebuild] [dbt build options, e.g. --vars '{...}']
     python scripts/run_pipeline.py --rollback
 
+0. One run at a time: a second run while one is in progress names it and exits 75
+   (nothing touched, no alert); a lock left by a killed run is taken over
+   (scripts/run_lock.py). Extracts byte for byte the delivery already published: "The
+   warehouse is up to date with the delivery of <time>, nothing to do.", exit 0.
 1. Recover from a killed run (scratch files removed; the published warehouse is never
    scratch).
 2. The extract quality gate (scripts/quality) checks every extract in POLICE_LANDING_DIR
@@ -23,25 +27,30 @@
    Rows quarantined in a published run raise a notice (an alert that does not stop).
 
 Gate settings (window, threshold, volume band) come from the JSON file named by
-POLICE_GATE_CONFIG, if set (see scripts/quality/config.py). A delivery identical to an
-accepted one stops the run (same_delivery: nothing new was delivered); `--rebuild`
-rebuilds and republishes from the delivery already published (after a change of models
-or vars): it passes only if every extract is byte-for-byte that delivery.
+POLICE_GATE_CONFIG, if set (see scripts/quality/config.py). An extract identical to an
+older accepted delivery, or only some extracts identical to the published delivery,
+stop the run (same_delivery: a stale extract job); `--rebuild` rebuilds and republishes
+from the delivery already published (after a change of models or vars).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+from collections import deque
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from alerts import Alert, Problem, raise_alert
-from publish import previous_path, publish, recover, rollback
-from quality import GateConfig, GateResult, record_accepted, run_gate
+from publish import carry_over, previous_path, publish, recover, rollback
+from quality import SPECS, GateConfig, GateResult, record_accepted, run_gate
+from quality.state import DeliveryState
+from run_lock import BUSY_EXIT, Busy, RunLock, lock_path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FAILED = {"error", "fail", "runtime error"}
@@ -76,7 +85,7 @@ def dbt_failures(target_dir: Path, build: Path) -> list[Problem]:
     the test or model that failed, how many rows, dbt's message and example rows."""
     results_file = target_dir / "run_results.json"
     if not results_file.exists():
-        return [Problem(where="dbt", rule="dbt did not run", message="no run_results.json")]
+        return []
     results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
     return [
         Problem(
@@ -144,10 +153,29 @@ def dbt_build(
         str(dbt), "build", "--full-refresh", "--exclude-resource-type", "unit_test",
         "--target-path", str(target_dir), *dbt_args,
     ]  # fmt: skip
-    completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False)
-    if completed.returncode == 0:
+    # dbt's output is shown as it runs; its last lines are kept for the alert of a dbt
+    # that failed before any node did (a locked database, a parse error)
+    tail: deque[str] = deque(maxlen=20)
+    (target_dir / "run_results.json").unlink(missing_ok=True)  # not the last run's
+    with subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, bufsize=1,
+    ) as process:  # fmt: skip
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stdout.write(line)
+            tail.append(line.rstrip())
+    if process.returncode == 0:
         return True
-    problems = dbt_failures(target_dir, build)
+    problems = dbt_failures(target_dir, build) or [
+        Problem(
+            where="dbt",
+            rule="dbt_error",
+            level="stop",
+            message=f"dbt exited {process.returncode} before any model or test failed: "
+            + " | ".join(line for line in tail if line.strip())[-1500:],
+        )
+    ]
     raise_alert(
         Alert(
             stage="dbt",
@@ -185,8 +213,49 @@ def publish_and_accept(
     return kept
 
 
+def up_to_date(landing: Path, state_dir: Path, published: Path) -> str | None:
+    """When the published warehouse was built from exactly the extracts in the landing
+    folder (each byte for byte the delivery the gate last accepted): that delivery's
+    time. Sizes are compared first, so a new delivery is seen without hashing it."""
+    if not published.exists():
+        return None
+    state = DeliveryState.load(state_dir)
+    latest = {spec.name: state.previous(spec.name) for spec in SPECS}
+    files = {spec.name: landing / spec.file_name for spec in SPECS}
+    if any(d is None or not files[n].exists() or files[n].stat().st_size != d.bytes
+           for n, d in latest.items()):  # fmt: skip
+        return None
+    for name, delivery in latest.items():
+        digest = hashlib.sha256()
+        with files[name].open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                digest.update(chunk)
+        if delivery is None or digest.hexdigest() != delivery.sha256:
+            return None
+    return max(d.accepted_at for d in latest.values() if d is not None)
+
+
 def run(dbt_args: list[str], rebuild: bool = False) -> int:
     build, published, alerts_dir = paths()
+    try:
+        with RunLock(lock_path(published)) as lock:
+            if lock.stale:
+                print(f"Took over the lock of a run that is no longer running: "
+                      f"{lock.stale.describe()}")  # fmt: skip
+            return _run(dbt_args, rebuild, build, published, alerts_dir)
+    except Busy as busy:
+        print(f"Another run is in progress ({busy.holder.describe()}; lock {busy.path}): "
+              "nothing done.", file=sys.stderr)  # fmt: skip
+        return BUSY_EXIT
+
+
+def _run(dbt_args: list[str], rebuild: bool, build: Path, published: Path, alerts_dir: Path) -> int:
+    gate_dir = from_env("POLICE_GATE_DIR", "warehouse/gate")
+    landing = from_env("POLICE_LANDING_DIR", "data/landing")
+    delivered = None if rebuild else up_to_date(landing, gate_dir / "state", published)
+    if delivered:
+        print(f"The warehouse is up to date with the delivery of {delivered}, nothing to do.")
+        return 0
     removed = recover(build, published)
     if removed:
         print(f"Removed scratch files of the last run: {', '.join(p.name for p in removed)}")
@@ -197,10 +266,24 @@ def run(dbt_args: list[str], rebuild: bool = False) -> int:
         return 1
 
     target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
-    if not dbt_build(dbt_args, build, published, gated.output_dir, alerts_dir, target_dir):
+    carry_over(published, build)
+    env = publish_env(gated)
+    if not dbt_build(dbt_args, build, published, gated.output_dir, alerts_dir, target_dir, env):
         return 1
     publish_and_accept(gated, build, published, alerts_dir)
     return 0
+
+
+def publish_env(gated: GateResult) -> dict[str, str]:
+    """What the build stamps on its scorecard history (kpi_scorecard_history): when it
+    is published (now: a build that fails is never published), the delivery and when the
+    gate accepted it."""
+    digests = "".join(r.sha256 or "" for _, r in sorted(gated.extracts.items()))
+    return {
+        "POLICE_PUBLISHED_AT": datetime.now(UTC).isoformat(timespec="seconds"),
+        "POLICE_DELIVERY_ID": hashlib.sha256(digests.encode()).hexdigest()[:16],
+        "POLICE_GATED_AT": str(gated.settings.get("ran_at", "")),
+    }
 
 
 def main(argv: list[str]) -> int:

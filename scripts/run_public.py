@@ -26,6 +26,7 @@ without DfT's collision and casualty tables; default: the bundled real sample
    the one it replaces kept in warehouse/previous/), saying how many figures moved; only
    then does the store take the new files. A stopped run (alert, exit 1) leaves the
    published warehouse and the store as they were; the force warehouse is never touched.
+One run at a time (scripts/run_lock.py): a second one names the first and exits 75.
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ from alerts import Alert, Problem, raise_alert
 from police_uk.archive import list_archive
 from police_uk.assemble import Assembled, assemble
 from police_uk.store import Plan, Store
-from publish import previous_path, recover, rollback
+from publish import carry_over, previous_path, recover, rollback
 from quality import GateConfig, GateResult, run_gate
 from quality.contracts import PUBLIC_SPECS
-from run_pipeline import PROJECT_DIR, dbt_build, from_env, publish_and_accept
+from run_lock import BUSY_EXIT, Busy, RunLock, lock_path
+from run_pipeline import PROJECT_DIR, dbt_build, from_env, publish_and_accept, publish_env
 
 SAMPLE_ARCHIVE = PROJECT_DIR / "samples"
 REVISION_FLOOR = 0.5  # a revised file with under half the rows of the one it replaces
@@ -258,6 +260,21 @@ def gate(p: Paths) -> GateResult:
 
 def run(archive: Path, force: str | None, dbt_args: list[str], rebuild: bool, reset: bool) -> int:
     p = paths()
+    try:
+        with RunLock(lock_path(p.published)) as lock:
+            if lock.stale:
+                print(f"Took over the lock of a run that is no longer running: "
+                      f"{lock.stale.describe()}")  # fmt: skip
+            return _run(p, archive, force, dbt_args, rebuild, reset)
+    except Busy as busy:
+        print(f"Another run is in progress ({busy.holder.describe()}; lock {busy.path}): "
+              "nothing done.", file=sys.stderr)  # fmt: skip
+        return BUSY_EXIT
+
+
+def _run(
+    p: Paths, archive: Path, force: str | None, dbt_args: list[str], rebuild: bool, reset: bool
+) -> int:
     removed = recover(p.build, p.published)
     if removed:
         print(f"Removed scratch files of the last run: {', '.join(x.name for x in removed)}")
@@ -306,7 +323,8 @@ def run(archive: Path, force: str | None, dbt_args: list[str], rebuild: bool, re
 
     p.build.parent.mkdir(parents=True, exist_ok=True)
     args = with_vars(dbt_args, windows(assembled))
-    env = {"POLICE_WAREHOUSE": "police_uk"}
+    env = {"POLICE_WAREHOUSE": "police_uk", **publish_env(gated)}
+    carry_over(p.published, p.build)
     if not dbt_build(args, p.build, p.published, gated.output_dir, p.alerts, p.target, env):
         return 1
     moved = figures_moved(p.build, p.published)

@@ -8,8 +8,11 @@
 -- agreed measure, no series) is "in_development" and has no value. Windows of
 -- different lengths (a public archive's data ending within a current window) are not
 -- compared: no change, "not_assessed".
-{%- set same_length = dbt.datediff('baseline.window_start', 'baseline.window_end', 'month')
-    ~ ' = ' ~ dbt.datediff('current_period.window_start', 'current_period.window_end', 'month') %}
+{%- set baseline_months = dbt.datediff('baseline.window_start', 'baseline.window_end', 'month') %}
+{%- set current_months = dbt.datediff(
+    'current_period.window_start', 'current_period.window_end', 'month'
+) %}
+{%- set same_length = 'coalesce(' ~ baseline_months ~ ' = ' ~ current_months ~ ', true)' %}
 with
 
 kpi_values as (
