@@ -14,7 +14,7 @@ export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 export POLICE_VALIDATED_DIR ?= $(CURDIR)/warehouse/gate/validated
 
-.PHONY: setup extracts run build rebuild run-public test lint benchmark clean
+.PHONY: setup extracts run build rebuild run-public test lint benchmark benchmark-public clean
 
 setup: $(VENV)/.installed
 
@@ -59,6 +59,10 @@ test: lint
 
 benchmark: extracts
 	$(BIN)/python scripts/benchmark.py
+
+# make run-public on the sample and on a synthetic archive of one large force (3 years).
+benchmark-public: setup
+	$(BIN)/python scripts/benchmark.py --public
 
 clean:
 	rm -rf target logs

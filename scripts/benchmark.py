@@ -1,6 +1,7 @@
 """Speed and memory of every stage of the pipeline, at the demo's scale and at ten times it.
 
     python scripts/benchmark.py [--runs 3] [--scale 10 | --scale 0]
+    python scripts/benchmark.py --public [--runs 3]   # make run-public (make benchmark-public)
 
 For the extracts in POLICE_LANDING_DIR (default data/landing), in one run (ratios are
 between figures measured in the same run; medians over --runs):
@@ -280,11 +281,52 @@ def compare(small: Stages, large: Stages, scale: float, generation: Measured) ->
         print(f"  BI query at scale {scale:g}, {name}: {ms:.1f} ms")
 
 
+def public_environment(work: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        DO_NOT_TRACK="1",
+        POLICE_UK_DIR=str(work / "police_uk"),
+        POLICE_UK_WAREHOUSE_PATH=str(work / "police_uk.duckdb"),
+        POLICE_UK_TARGET_PATH=str(work / "target"),
+        POLICE_ALERTS_DIR=str(work / "alerts"),
+    )
+
+
+def public(runs: int, tmp: Path) -> None:
+    """make run-public (scripts/run_public.py): a first load of the bundled sample and of
+    a synthetic archive of one large force for three years (scripts/police_uk/synthetic.py:
+    300,000 street rows, 240,000 outcomes and 36,000 searches a year), then the same
+    archive again (a no-op)."""
+    command = [sys.executable, str(SCRIPTS / "run_public.py"), "--archive"]
+    synthetic, generation = tmp / "synthetic-archive", Measured()
+    generator = [sys.executable, "-m", "police_uk.synthetic", "--out", str(synthetic)]
+    started = time.perf_counter()
+    subprocess.run(generator, cwd=SCRIPTS, check=True, stdout=subprocess.DEVNULL)
+    generation.seconds.append(time.perf_counter() - started)
+    print("\nThe public warehouse (make run-public), first load into an empty store:")
+    for name, archive in (("the sample (samples/)", PROJECT_DIR / "samples"),
+                          ("one large force, 36 months", synthetic)):  # fmt: skip
+        first, again = Measured(), Measured()
+        for run in range(runs):
+            work = tmp / f"public-{run}"
+            shutil.rmtree(work, ignore_errors=True)
+            timed([*command, str(archive)], public_environment(work), first)
+            timed([*command, str(archive)], public_environment(work), again)
+        print("  " + first.line(name))
+        print("  " + again.line(f"{name}, loaded again (no-op)"))
+    print(f"  (generating the synthetic archive: {generation.median:.0f} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
     parser.add_argument("--scale", type=float, default=10, help="a larger force (0: skip)")
+    parser.add_argument("--public", action="store_true", help="the public warehouse only")
     args = parser.parse_args()
+    if args.public:
+        with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
+            public(args.runs, Path(tmp))
+        return
     landing = Path(os.environ.get("POLICE_LANDING_DIR", PROJECT_DIR / "data" / "landing"))
     load = os.getloadavg()
     print(f"Machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f}")
