@@ -14,7 +14,7 @@ export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 export POLICE_VALIDATED_DIR ?= $(CURDIR)/warehouse/gate/validated
 
-.PHONY: setup extracts run build rebuild run-public test lint benchmark benchmark-public clean
+.PHONY: setup system extracts run build rebuild run-public report docs test lint benchmark benchmark-public clean
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,15 @@ $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
+
+# Debian packages the board report needs: Chromium prints its PDF (and the tests'
+# screenshots). Installed with apt-get only when missing; nothing is downloaded at run time.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installing Chromium from the Debian packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
 # Demo extracts are generated only when no extract is present: real extracts dropped
 # into data/landing are never overwritten, and a partial delivery stops the run.
@@ -47,6 +56,17 @@ run: extracts build
 run-public: setup
 	$(BIN)/python scripts/run_public.py $(if $(ARCHIVE),--archive "$(ARCHIVE)") $(if $(FORCE),--force "$(FORCE)")
 
+# The board report from the published warehouse (after make run), HTML and PDF, in
+# reports/out/. VARS='{"current_start": "2024-07-01", "current_end": "2025-06-30"}' builds
+# it for other windows (the KPI models are rebuilt on a copy; the published file is read).
+report: setup system
+	$(BIN)/python scripts/build_report.py $(if $(VARS),--vars '$(VARS)')
+
+# dbt's documentation site, static and offline, lineage from extract to report.
+docs: setup
+	$(BIN)/dbt docs generate --static --target-path $(CURDIR)/reports/out/docs
+	@echo "Open reports/out/docs/static_index.html"
+
 # SQLFluff lints the models dbt enables: the force warehouse's, then the public one's
 # (models/police_uk and the KPI engine as the public warehouse compiles it).
 lint: setup
@@ -54,7 +74,7 @@ lint: setup
 	$(BIN)/sqlfluff lint models
 	POLICE_WAREHOUSE=police_uk $(BIN)/sqlfluff lint models/police_uk models/intermediate/kpi
 
-test: lint
+test: lint system
 	$(BIN)/pytest
 
 benchmark: extracts

@@ -1,0 +1,160 @@
+"""The board report from the published warehouse: HTML (self-contained) and PDF.
+
+    python scripts/build_report.py [--warehouse PATH] [--out DIR] [--vars '{...}']
+                                   [--no-pdf] [--screenshots DIR]
+
+Reads the published warehouse (POLICE_WAREHOUSE_PATH, default warehouse/police.duckdb)
+read-only and writes reports/out/police-and-crime-plan-performance-<current_end>.html
+and .pdf (headless Chromium prints the HTML). With --vars (other windows, e.g. a
+current year ending June 2025) the published warehouse is copied to warehouse/report/
+and the KPI models (int_kpi_windows and downstream) are rebuilt there with those vars:
+the published file is only read. --screenshots writes a PNG of each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+
+from report import charts, html  # noqa: E402
+from report.data import load  # noqa: E402
+
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "police.duckdb"
+DEFAULT_OUT = PROJECT_DIR / "reports" / "out"
+VARS_WORKDIR = PROJECT_DIR / "warehouse" / "report"
+# Models rebuilt for other windows; the history of publishes is not a report's to write.
+VARS_SELECT = ["int_kpi_windows+"]
+VARS_EXCLUDE = ["kpi_scorecard_history", "kpi_revisions"]
+
+
+class ReportError(Exception):
+    pass
+
+
+def chromium() -> str:
+    for name in (os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"):
+        if name and (path := shutil.which(name)):
+            return path
+    raise ReportError(
+        "Chromium was not found: install it from the Debian packages "
+        "(make setup-system runs apt-get install chromium) or set CHROMIUM."
+    )
+
+
+def run_chromium(*args: str) -> None:
+    """Headless Chromium with every network request refused: the page must need none."""
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-extensions", "--disable-background-networking", "--disable-sync",
+            f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND", *args,
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    if result.returncode != 0:
+        raise ReportError(f"Chromium failed ({result.returncode}): {result.stderr[-2000:]}")
+
+
+def print_pdf(page: Path, pdf: Path) -> None:
+    run_chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        raise ReportError(f"Chromium wrote no PDF for {page}")
+
+
+def screenshot_figures(data: object, out: Path) -> list[Path]:
+    """A PNG of each figure, each drawn alone on a page of its own."""
+    out.mkdir(parents=True, exist_ok=True)
+    shots = []
+    for figure in charts.FIGURES:
+        block = html.figure_block(figure, data)  # type: ignore[arg-type]
+        page = out / f"figure-{figure.number}.html"
+        page.write_text(
+            '<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">'
+            f'<div style="width:960px">{block["svg"]}</div></body>',
+            encoding="utf-8",
+        )
+        png = out / f"figure-{figure.number}.png"
+        run_chromium(
+            "--hide-scrollbars", "--window-size=960,520", f"--screenshot={png}", page.as_uri()
+        )
+        page.unlink()
+        shots.append(png)
+    return shots
+
+
+def with_vars(published: Path, vars_json: str, workdir: Path = VARS_WORKDIR) -> Path:
+    """A copy of the published warehouse with the KPI models rebuilt for other vars."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    copy = workdir / "police.duckdb"  # dbt-duckdb names the catalog after the file
+    shutil.copyfile(published, copy)
+    env = dict(os.environ, DO_NOT_TRACK="1", POLICE_BUILD_PATH=str(copy))
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [
+        str(dbt), "build", "--select", *VARS_SELECT, "--exclude", *VARS_EXCLUDE,
+        "--vars", vars_json, "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ReportError("dbt build with the report's vars failed:\n" + result.stdout[-4000:])
+    return copy
+
+
+def build(warehouse: Path, out: Path, pdf: bool = True, screenshots: Path | None = None) -> dict:
+    if not warehouse.exists():
+        raise ReportError(f"No published warehouse at {warehouse}: run make run first.")
+    data = load(warehouse)
+    *_, current_end = html.main_window(data)
+    out.mkdir(parents=True, exist_ok=True)
+    page = out / f"police-and-crime-plan-performance-{current_end.isoformat()}.html"
+    page.write_text(html.render(data), encoding="utf-8")
+    written = {"html": page}
+    if pdf:
+        written["pdf"] = page.with_suffix(".pdf")
+        print_pdf(page, written["pdf"])
+    if screenshots is not None:
+        written["screenshots"] = screenshot_figures(data, screenshots)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("POLICE_WAREHOUSE_PATH", DEFAULT_WAREHOUSE)),
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--vars", help="dbt vars (JSON) for other windows")
+    parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--screenshots", type=Path)
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        warehouse = args.warehouse
+        if args.vars:
+            if not warehouse.exists():
+                raise ReportError(f"No published warehouse at {warehouse}: run make run first.")
+            warehouse = with_vars(warehouse, args.vars)
+        written = build(warehouse, args.out, pdf=not args.no_pdf, screenshots=args.screenshots)
+    except ReportError as error:
+        print(f"report: {error}", file=sys.stderr)
+        return 1
+    for kind, path in written.items():
+        for one in path if isinstance(path, list) else [path]:
+            print(f"Wrote {kind}: {one}")
+    print(f"Report built in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

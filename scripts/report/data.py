@@ -1,0 +1,168 @@
+"""What the board report reads: rows of the published warehouse's marts, reference and
+quality schemas, opened read-only (never the build database). Each row keeps the table
+it came from and its key, so every figure the report prints can name its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+MODE = "plan_baseline"  # the board report's comparison: plan baseline against current
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a warehouse table: its source, the columns that identify it, values."""
+
+    source: str
+    key: dict[str, object]
+    values: dict[str, object]
+
+    def __getitem__(self, column: str) -> object:
+        return self.values[column]
+
+
+@dataclass
+class ReportData:
+    kpis: list[Row]
+    scorecard: dict[str, Row]
+    by_lpa: dict[str, list[Row]]
+    by_neighbourhood: dict[str, list[Row]]
+    trend: dict[tuple[str, str], list[Row]]
+    outcome_codes: list[Row]
+    glossary: list[Row]
+    deliveries: list[Row]
+    quarantine: list[Row]
+    disagreements: list[Row]
+    published_at: object = None
+    lpas: list[Row] = field(default_factory=list)
+
+
+def rows(con: duckdb.DuckDBPyConnection, source: str, key: list[str], sql: str) -> list[Row]:
+    relation = con.sql(sql)
+    columns = relation.columns
+    return [
+        Row(
+            source,
+            {k: values[columns.index(k)] for k in key},
+            dict(zip(columns, values, strict=True)),
+        )
+        for values in relation.fetchall()
+    ]
+
+
+def load(warehouse: Path) -> ReportData:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        kpis = rows(
+            con,
+            "marts.dim_kpis",
+            ["kpi_id"],
+            "select * from marts.dim_kpis",
+        )
+        scorecard = rows(
+            con,
+            "marts.kpi_scorecard",
+            ["kpi_id", "comparison_mode"],
+            f"select * from marts.kpi_scorecard where comparison_mode = '{MODE}'",
+        )
+        by_lpa = rows(
+            con,
+            "marts.kpi_scorecard_by_lpa",
+            ["kpi_id", "comparison_mode", "lpa_code"],
+            f"select * from marts.kpi_scorecard_by_lpa where comparison_mode = '{MODE}' "
+            "order by kpi_id, lpa_name",
+        )
+        by_neighbourhood = rows(
+            con,
+            "marts.kpi_scorecard_by_neighbourhood",
+            ["kpi_id", "comparison_mode", "neighbourhood_code"],
+            "select * from marts.kpi_scorecard_by_neighbourhood "
+            f"where comparison_mode = '{MODE}' and current_rank <= 5 "
+            "order by kpi_id, current_rank, neighbourhood_name",
+        )
+        trend = rows(
+            con,
+            "marts.kpi_trend_monthly",
+            ["kpi_id", "area_code", "month_end"],
+            "select * from marts.kpi_trend_monthly order by kpi_id, area_code, month_end",
+        )
+        outcome_codes = rows(
+            con,
+            "marts.kpi_outcome_code_volumes",
+            ["comparison_mode", "window_role", "outcome_code"],
+            f"select * from marts.kpi_outcome_code_volumes where comparison_mode = '{MODE}' "
+            "order by window_role, volume_rank",
+        )
+        glossary = rows(
+            con,
+            "marts.dim_outcome_codes",
+            ["outcome_code"],
+            "select * from marts.dim_outcome_codes where in_force_glossary "
+            "order by try_cast(regexp_extract(outcome_code, '^[0-9]+') as integer), outcome_code",
+        )
+        deliveries = rows(
+            con,
+            "quality.extract_deliveries",
+            ["extract"],
+            "select * from quality.extract_deliveries order by extract",
+        )
+        quarantine = rows(
+            con,
+            "quality.extract_quarantine",
+            ["extract", "rule"],
+            'select extract, rule, count(*) as "rows" from quality.extract_quarantine '
+            "group by extract, rule order by extract, rule",
+        )
+        disagreements = rows(
+            con,
+            "reference.kpi_report_disagreements",
+            ["kpi_id", "paragraph", "field"],
+            "select * from reference.kpi_report_disagreements order by paragraph, kpi_id",
+        )
+        lpas = rows(
+            con,
+            "marts.dim_local_policing_areas",
+            ["lpa_code"],
+            "select * from marts.dim_local_policing_areas order by lpa_name",
+        )
+        published = con.sql("select max(gated_at) from quality.extract_deliveries").fetchone()
+    grouped_trend: dict[tuple[str, str], list[Row]] = {}
+    for row in trend:
+        grouped_trend.setdefault((row["kpi_id"], row["area_code"]), []).append(row)
+    return ReportData(
+        kpis=sorted(kpis, key=lambda r: section_order(r["section"])),
+        scorecard={r["kpi_id"]: r for r in scorecard},
+        by_lpa=group(by_lpa),
+        by_neighbourhood=group(by_neighbourhood),
+        trend=grouped_trend,
+        outcome_codes=outcome_codes,
+        glossary=glossary,
+        deliveries=deliveries,
+        quarantine=quarantine,
+        disagreements=disagreements,
+        published_at=published[0] if published else None,
+        lpas=lpas,
+    )
+
+
+def group(items: list[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
+    for row in items:
+        out.setdefault(row["kpi_id"], []).append(row)
+    return out
+
+
+def section_order(section: object) -> tuple[int, ...]:
+    """ "3.10" after "3.9": a report paragraph number as a sort key; a section that is
+    not a paragraph number (a KPI from another publication) sorts after every one."""
+    parts = str(section).split(".")
+    if not all(part.isdigit() for part in parts):
+        return (10**6,)
+    return tuple(int(part) for part in parts)
+
+
+def is_paragraph(section: object) -> bool:
+    return section_order(section) != (10**6,)
