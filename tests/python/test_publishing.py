@@ -135,6 +135,14 @@ def test_published_warehouse_reads_no_extract(deployed: Warehouse) -> None:
             "select count(*) from duckdb_tables() where schema_name = 'marts' "
             "and table_name like 'fct_%'"
         ).fetchone()
+        views = con.sql("select schema_name, view_name from duckdb_views() where not internal")
+        broken = []
+        for schema, view in views.fetchall():
+            try:
+                con.sql(f'select * from "{schema}"."{view}" limit 0').fetchall()
+            except duckdb.Error as error:
+                broken.append((schema, view, str(error)[:120]))
+    assert broken == [], "a published view that cannot be read"
     assert {"marts", "intermediate", "reference", "quality"} <= schemas
     assert not schemas & {"staging", "test_failures"}
     assert views_over_files == []
