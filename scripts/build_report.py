@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pdf", action="store_true")
     parser.add_argument("--screenshots", type=Path)
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()  # Chromium is given file URIs
+    args.screenshots = args.screenshots.resolve() if args.screenshots else None
     started = time.monotonic()
     try:
         warehouse = args.warehouse
