@@ -14,7 +14,7 @@ export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 export POLICE_VALIDATED_DIR ?= $(CURDIR)/warehouse/gate/validated
 
-.PHONY: setup system extracts run build rebuild run-public report docs test lint benchmark benchmark-public clean
+.PHONY: setup system extracts run build rebuild run-public report docs test lint benchmark benchmark-public benchmark-increment clean
 
 setup: $(VENV)/.installed
 
@@ -83,6 +83,11 @@ benchmark: extracts
 # make run-public on the sample and on a synthetic archive of one large force (3 years).
 benchmark-public: setup
 	$(BIN)/python scripts/benchmark.py --public
+
+# A one-month increment (delivery through August 2025, then September) against the
+# whole delivery built at once.
+benchmark-increment: extracts
+	$(BIN)/python scripts/benchmark.py --increment
 
 clean:
 	rm -rf target logs

@@ -2,6 +2,7 @@
 
     python scripts/benchmark.py [--runs 3] [--scale 10 | --scale 0]
     python scripts/benchmark.py --public [--runs 3]   # make run-public (make benchmark-public)
+    python scripts/benchmark.py --increment [--runs 3]  # make benchmark-increment
 
 For the extracts in POLICE_LANDING_DIR (default data/landing), in one run (ratios are
 between figures measured in the same run; medians over --runs):
@@ -317,17 +318,55 @@ def public(runs: int, tmp: Path) -> None:
     print(f"  (generating the synthetic archive: {generation.median:.0f} s)")
 
 
+def increment(landing: Path, runs: int, tmp: Path) -> None:
+    """A one-month increment against a full build (scripts/deliveries.py): publish the
+    delivery through August 2025, then apply the September increment, and time that run
+    against the whole delivery (through September) built at once."""
+    from deliveries import cut
+
+    parts = {"august": {"through": "2025-08"}, "september": {"months": ("2025-09",)}}
+    for name, kwargs in parts.items():
+        shutil.copytree(landing, tmp / name)
+        cut(tmp / name, **kwargs)  # type: ignore[arg-type]
+    whole, first, step = Measured(), Measured(), Measured()
+    pipeline = [sys.executable, str(SCRIPTS / "run_pipeline.py")]
+    for run in range(runs):
+        for name, into in (("whole", whole), ("incremental", None)):
+            work = tmp / f"{name}-{run}"
+            work.mkdir()
+            (work / "gate.json").write_text(json.dumps({"today": TODAY}))
+            if into is not None:
+                timed(pipeline, environment(work, landing), into)
+                continue
+            timed(pipeline, environment(work, tmp / "august"), first)
+            timed(pipeline, environment(work, tmp / "september"), step)
+            shutil.rmtree(work)
+        shutil.rmtree(tmp / f"whole-{run}")
+    print("\nDeliveries: the whole window at once against a one-month increment")
+    print("  " + whole.line("whole delivery, full build (run_pipeline.py)"))
+    print("  " + first.line("delivery through August 2025, full build"))
+    print("  " + step.line("September 2025 increment applied to it"))
+    print(f"  increment / full build: {step.median / whole.median:.2f} (target at most 0.25)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
     parser.add_argument("--scale", type=float, default=10, help="a larger force (0: skip)")
     parser.add_argument("--public", action="store_true", help="the public warehouse only")
+    parser.add_argument(
+        "--increment", action="store_true", help="a one-month increment against a full build"
+    )
     args = parser.parse_args()
     if args.public:
         with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
             public(args.runs, Path(tmp))
         return
     landing = Path(os.environ.get("POLICE_LANDING_DIR", PROJECT_DIR / "data" / "landing"))
+    if args.increment:
+        with tempfile.TemporaryDirectory(prefix="police-benchmark-") as tmp:
+            increment(landing, args.runs, Path(tmp))
+        return
     load = os.getloadavg()
     print(f"Machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f}")
     print(f"Extracts in {landing}")

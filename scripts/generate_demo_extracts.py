@@ -1,6 +1,8 @@
 """Generate the demo extracts (crimes, crime outcomes, calls, incidents) for the warehouse.
 
     python scripts/generate_demo_extracts.py --out data/landing --seed 20251101
+    python scripts/generate_demo_extracts.py --out d1 --end-month 2025-08   # through August
+    python scripts/generate_demo_extracts.py --out d2 --months 2025-09      # the next month
 
 The figures they reproduce are in scripts/demo_extracts/targets.py; they hold exactly
 at --scale 1.0 (smaller scales are for quick runs).
@@ -12,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from deliveries import cut
 from demo_extracts.pipeline import generate
 from quality.contracts import EXTRACT_NAMES
 
@@ -35,6 +38,17 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=1.0,
         help="volume factor for quick runs; figures are exact only at 1.0",
+    )
+    parser.add_argument(
+        "--end-month",
+        metavar="YYYY-MM",
+        help="a full delivery that ends at this month (delivery.json declares its window)",
+    )
+    parser.add_argument(
+        "--months",
+        metavar="YYYY-MM[,YYYY-MM...]",
+        help="an increment: only these months' rows (one new month, or a re-extract of "
+        "the last few), for a warehouse that holds the months before",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument(
@@ -61,7 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    if args.end_month and args.months:
+        parser.error("--end-month (a full delivery) or --months (an increment), not both")
     generate(args.out, args.seed, args.scale, None if args.quiet else progress)
+    if args.end_month:
+        cut(args.out, through=args.end_month)
+    elif args.months:
+        cut(args.out, months=tuple(m.strip() for m in args.months.split(",")))
     return 0
 
 

@@ -26,6 +26,11 @@
    only then does the gate remember the deliveries as accepted (POLICE_GATE_DIR/state).
    Rows quarantined in a published run raise a notice (an alert that does not stop).
 
+An increment (a landing folder whose delivery.json names its months) is first assembled
+with the rows of the delivery last published (warehouse/deliveries/current, kept after
+each publish) into a whole delivery, which the gate and dbt then check and build as any
+other (scripts/deliveries.py).
+
 Gate settings (window, threshold, volume band) come from the JSON file named by
 POLICE_GATE_CONFIG, if set (see scripts/quality/config.py). An extract identical to an
 older accepted delivery, or only some extracts identical to the published delivery,
@@ -47,6 +52,15 @@ from pathlib import Path
 import duckdb
 
 from alerts import Alert, Problem, raise_alert
+from deliveries import (
+    DeliveryError,
+    Manifest,
+    already_applied,
+    assemble,
+    increment_window,
+    read_manifest,
+    store,
+)
 from publish import carry_over, previous_path, publish, recover, rollback
 from quality import SPECS, GateConfig, GateResult, record_accepted, run_gate
 from quality.state import DeliveryState
@@ -107,13 +121,29 @@ def dbt_failures(target_dir: Path, build: Path) -> list[Problem]:
     ]
 
 
-def gate(published: Path, alerts_dir: Path, rebuild: bool) -> GateResult | None:
-    """Run the extract gate; None (after an alert) if it stopped the run."""
-    gate_dir = from_env("POLICE_GATE_DIR", "warehouse/gate")
+def gate_config(manifest: Manifest, store_dir: Path) -> GateConfig:
+    """The gate's settings (POLICE_GATE_CONFIG), with the window the delivery declares:
+    a full delivery's manifest, or the stored window an increment extends."""
     config_file = os.environ.get("POLICE_GATE_CONFIG")
     config = GateConfig.from_json(Path(config_file)) if config_file else GateConfig()
+    if manifest.is_increment:
+        start, end = increment_window(store_dir, manifest)
+        return config.with_overrides(window_start=start, window_end=end)
+    return config.with_overrides(window_start=manifest.window_start, window_end=manifest.window_end)
+
+
+def gate(
+    published: Path,
+    alerts_dir: Path,
+    rebuild: bool,
+    landing: Path | None = None,
+    config: GateConfig | None = None,
+) -> GateResult | None:
+    """Run the extract gate; None (after an alert) if it stopped the run."""
+    gate_dir = from_env("POLICE_GATE_DIR", "warehouse/gate")
+    config = config or gate_config(Manifest(), store_path(published))
     result = run_gate(
-        from_env("POLICE_LANDING_DIR", "data/landing"),
+        landing or from_env("POLICE_LANDING_DIR", "data/landing"),
         gate_dir / "validated",
         gate_dir / "state",
         config=config.with_overrides(allow_rerun=rebuild),
@@ -249,19 +279,48 @@ def run(dbt_args: list[str], rebuild: bool = False) -> int:
         return BUSY_EXIT
 
 
+def store_path(published: Path) -> Path:
+    """Where the rows of the published delivery are kept for the next increment."""
+    return published.parent / "deliveries" / "current"
+
+
 def _run(dbt_args: list[str], rebuild: bool, build: Path, published: Path, alerts_dir: Path) -> int:
     gate_dir = from_env("POLICE_GATE_DIR", "warehouse/gate")
     landing = from_env("POLICE_LANDING_DIR", "data/landing")
-    delivered = None if rebuild else up_to_date(landing, gate_dir / "state", published)
-    if delivered:
-        print(f"The warehouse is up to date with the delivery of {delivered}, nothing to do.")
-        return 0
+    store_dir = store_path(published)
+    try:
+        manifest = read_manifest(landing)
+        if manifest.is_increment:
+            done = not rebuild and published.exists() and already_applied(landing, store_dir)
+            delivered = f"the increment of {', '.join(manifest.months)}" if done else None
+        else:
+            delivered = None if rebuild else up_to_date(landing, gate_dir / "state", published)
+        if delivered:
+            print(f"The warehouse is up to date with the delivery of {delivered}, nothing to do.")
+            return 0
+        config = gate_config(manifest, store_dir)
+        gate_landing = landing
+        if manifest.is_increment:
+            gate_landing = gate_dir / "assembled"
+            for line in assemble(landing, store_dir, gate_landing, manifest):
+                print(f"Increment {line}")
+    except DeliveryError as error:
+        raise_alert(
+            Alert(
+                stage="gate",
+                summary="the delivery could not be assembled",
+                problems=[Problem(where=str(landing), rule="delivery", message=str(error))],
+                published_warehouse=str(published),
+            ),
+            alerts_dir,
+        )
+        return 1
     removed = recover(build, published)
     if removed:
         print(f"Removed scratch files of the last run: {', '.join(p.name for p in removed)}")
     build.parent.mkdir(parents=True, exist_ok=True)
 
-    gated = gate(published, alerts_dir, rebuild)
+    gated = gate(published, alerts_dir, rebuild, gate_landing, config)
     if gated is None:
         return 1
 
@@ -271,6 +330,19 @@ def _run(dbt_args: list[str], rebuild: bool, build: Path, published: Path, alert
     if not dbt_build(dbt_args, build, published, gated.output_dir, alerts_dir, target_dir, env):
         return 1
     publish_and_accept(gated, build, published, alerts_dir)
+    try:  # the rows the next increment is applied to
+        store(
+            gate_landing,
+            store_dir,
+            (config.window_start, config.window_end),
+            applied=landing if manifest.is_increment else None,
+        )
+    except (duckdb.Error, OSError) as error:
+        print(
+            f"Published, but the delivery's rows were not kept for the next increment "
+            f"({error}): the next delivery must be the whole window.",
+            file=sys.stderr,
+        )
     return 0
 
 

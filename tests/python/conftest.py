@@ -85,6 +85,17 @@ def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return landing
 
 
+# Small demo extracts for end-to-end runs of the pipeline (publishing, increments).
+SMALL_SCALE = "0.03"
+
+
+@pytest.fixture(scope="session")
+def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("small_landing")
+    generate_extracts(landing, "--scale", SMALL_SCALE)
+    return landing
+
+
 def gate(landing: Path, out: Path, **settings: object) -> GateResult:
     """The extract gate on a landing folder: validated copies (Parquet), quarantine and
     delivery log in `out`, as the pipeline runs it (no Data Docs)."""

@@ -21,14 +21,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, generate_extracts, run_dbt, unchecked_copies
+from conftest import PROJECT_DIR, run_dbt, unchecked_copies
 
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 from faults.generate import FAULTS, make_variant
 
 PIPELINE = PROJECT_DIR / "scripts" / "run_pipeline.py"
-SMALL_SCALE = "0.03"
 
 
 def sha256(path: Path) -> str:
@@ -91,13 +90,6 @@ class Warehouse:
     def alerts_of(self, stage: str) -> list[dict[str, object]]:
         files = sorted(self.alerts.glob(f"*-{stage}-*.json"))
         return [json.loads(path.read_text(encoding="utf-8")) for path in files]
-
-
-@pytest.fixture(scope="module")
-def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    landing = tmp_path_factory.mktemp("small_landing")
-    generate_extracts(landing, "--scale", SMALL_SCALE)
-    return landing
 
 
 @pytest.fixture(scope="module")
