@@ -118,11 +118,16 @@ def sha256(path: Path) -> str:
 
 
 def store(
-    landing: Path, store_dir: Path, window: tuple[date, date], applied: Path | None = None
+    landing: Path,
+    store_dir: Path,
+    window: tuple[date, date],
+    applied: Path | None = None,
+    digests: dict[str, str] | None = None,
 ) -> None:
     """Keep the rows of a published delivery (landing: the full delivery the gate
     accepted) for the next increment; `applied`: the landing folder the delivery came
-    from (an increment's), whose files' digests say it has been applied."""
+    from (an increment's), whose files' digests say it has been applied (`digests`: the
+    gate's, of a full delivery's files, not hashed again)."""
     work = store_dir.with_name(store_dir.name + ".new")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -135,11 +140,12 @@ def store(
                     f"copy ({_read(source, spec)}) to {target} (format parquet, compression zstd)"
                 )
     came_from = applied or landing
-    digests = {
-        spec.name: sha256(came_from / spec.file_name)
-        for spec in SPECS
-        if (came_from / spec.file_name).exists()
-    }
+    if applied is not None or digests is None:
+        digests = {
+            spec.name: sha256(came_from / spec.file_name)
+            for spec in SPECS
+            if (came_from / spec.file_name).exists()
+        }
     kept = {
         "applied": digests,
         "window_start": window[0].isoformat(),

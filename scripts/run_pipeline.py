@@ -336,6 +336,7 @@ def _run(dbt_args: list[str], rebuild: bool, build: Path, published: Path, alert
             store_dir,
             (config.window_start, config.window_end),
             applied=landing if manifest.is_increment else None,
+            digests={name: r.sha256 for name, r in gated.extracts.items() if r.sha256},
         )
     except (duckdb.Error, OSError) as error:
         print(
