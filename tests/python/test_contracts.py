@@ -99,3 +99,13 @@ def test_generator_writes_the_contract_headers(tmp_path: Path) -> None:
     for spec in SPECS:
         with (tmp_path / spec.file_name).open(encoding="utf-8") as handle:
             assert tuple(handle.readline().rstrip("\n").split(",")) == spec.column_names
+
+
+def test_readme_is_a_front_page() -> None:
+    """README.md is the front page (what it is, the two commands, where things are,
+    links); the manual is in docs/. Every page it links to exists."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    assert "make run" in readme and "make test" in readme
+    linked = re.findall(r"\]\((docs/[^)#]+)\)", readme)
+    assert linked and [p for p in linked if not (PROJECT_DIR / p).exists()] == []
