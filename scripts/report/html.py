@@ -116,7 +116,18 @@ def subject(row: Row) -> Html:
     return sourced(row, "kpi_name", shown, form="text")
 
 
-def sentence(card: Row, unit: str) -> Html:
+SNAPSHOTS = {"latest", "latest_percent_of"}  # a return at a month end, not a window's sum
+
+
+def window(card: Row, role: str, calculation: str = "") -> Html:
+    """A window as the report names it: "year ending September 2025", or for a snapshot
+    (the latest monthly return in the window) the month of the return."""
+    if calculation in SNAPSHOTS:
+        return when(card[f"{role}_end"])
+    return period(card[f"{role}_start"], card[f"{role}_end"])
+
+
+def sentence(card: Row, unit: str, calculation: str = "") -> Html:
     """One KPI in the report's register, every number, direction and period from the
     scorecard row."""
     name = subject(card)
@@ -127,7 +138,10 @@ def sentence(card: Row, unit: str) -> Html:
     current = Markup("{}{}").format(
         figure_text(card, "current_value", unit), wording.unit_suffix(unit)
     )
-    opening = Markup("For the {}, ").format(period(card["current_start"], card["current_end"]))
+    if calculation in SNAPSHOTS:
+        opening = Markup("As of {}, ").format(window(card, "current", calculation))
+    else:
+        opening = Markup("For the {}, ").format(window(card, "current"))
     if card["current_value"] is None:
         return opening + Markup("{} has no figure.").format(name)
     change_value = card[wording.change_field(unit)]
@@ -136,7 +150,7 @@ def sentence(card: Row, unit: str) -> Html:
     baseline = Markup("{}{}").format(
         figure_text(card, "baseline_value", unit), wording.unit_suffix(unit)
     )
-    base_period = period(card["baseline_start"], card["baseline_end"])
+    base_period = window(card, "baseline", calculation)
     verb = wording.direction(change_value, str(card["status"]))
     if verb == "was stable":
         return opening + Markup(
@@ -162,7 +176,9 @@ def status(card: Row) -> Html:
     ).format(s=card["status"], shape=shape, w=word)
 
 
-def kpi_row(card: Row, unit: str, label: Html | None = None) -> dict[str, Html]:
+def kpi_row(
+    card: Row, unit: str, label: Html | None = None, calculation: str = ""
+) -> dict[str, Html]:
     live = card["status"] != "in_development"
 
     def cell(field: str) -> Html:
@@ -172,8 +188,8 @@ def kpi_row(card: Row, unit: str, label: Html | None = None) -> dict[str, Html]:
     return {
         "name": label or sourced(card, "kpi_name", str(card["kpi_name"])),
         "period": Markup("{} <span class=\"vs\">against</span> {}").format(
-            period(card["current_start"], card["current_end"]),
-            period(card["baseline_start"], card["baseline_end"]),
+            window(card, "current", calculation),
+            window(card, "baseline", calculation),
         ) if live else Markup(""),
         "baseline": cell("baseline_value"),
         "current": cell("current_value"),
@@ -289,11 +305,12 @@ def priorities(data: ReportData) -> list[dict[str, object]]:
         rows = []
         for kpi in kpis:
             card, unit = data.scorecard[kpi["kpi_id"]], str(kpi["unit"])
-            paragraphs.setdefault(str(kpi["section"]), []).append(sentence(card, unit))
+            calculation = str(kpi["calculation"])
+            paragraphs.setdefault(str(kpi["section"]), []).append(sentence(card, unit, calculation))
             extra = neighbourhood_sentence(data, card)
             if extra is not None:
                 paragraphs[str(kpi["section"])].append(extra)
-            rows.append(kpi_row(card, unit))
+            rows.append(kpi_row(card, unit, calculation=calculation))
         number = str(kpis[0]["section"]).split(".")[0]  # kpis are in section order
         out.append(
             {
