@@ -56,6 +56,7 @@ def run_chromium(*args: str) -> None:
         command = [
             chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
             "--disable-extensions", "--disable-background-networking", "--disable-sync",
+            "--disable-dev-shm-usage",
             f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9",
             "--host-resolver-rules=MAP * ~NOTFOUND", *args,
         ]  # fmt: skip
