@@ -32,7 +32,7 @@ import duckdb
 
 from quality import SPECS
 from quality.contracts import ExtractSpec
-from quality.load import ident, literal
+from quality.load import CSV_DIALECT, ident, literal, text_columns
 
 MANIFEST = "delivery.json"
 STORE_MANIFEST = "store.json"
@@ -99,13 +99,11 @@ def month_end(month: str) -> date:
 
 
 def _read(path: Path, spec: ExtractSpec) -> str:
-    """Rows of a delivered CSV, every column as text (lines that are not rows were the
-    gate's to quarantine, and never reached the warehouse)."""
-    columns = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in spec.column_names)
+    """Rows of a delivered CSV, every column as text, read as the gate reads it (lines
+    that are not rows were the gate's to quarantine, and never reached the warehouse)."""
     return (
-        f"select * from read_csv({literal(str(path))}, header = true, auto_detect = false, "
-        f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
-        "ignore_errors = true)"
+        f"select * from read_csv({literal(str(path))}, {CSV_DIALECT}, "
+        f"columns = {text_columns(spec)}, ignore_errors = true)"
     )
 
 

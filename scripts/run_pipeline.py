@@ -59,6 +59,7 @@ from deliveries import (
     assemble,
     increment_window,
     read_manifest,
+    sha256,
     store,
 )
 from publish import carry_over, previous_path, publish, recover, rollback
@@ -256,11 +257,7 @@ def up_to_date(landing: Path, state_dir: Path, published: Path) -> str | None:
            for n, d in latest.items()):  # fmt: skip
         return None
     for name, delivery in latest.items():
-        digest = hashlib.sha256()
-        with files[name].open("rb") as handle:
-            while chunk := handle.read(1 << 22):
-                digest.update(chunk)
-        if delivery is None or digest.hexdigest() != delivery.sha256:
+        if delivery is None or sha256(files[name]) != delivery.sha256:
             return None
     return max(d.accepted_at for d in latest.values() if d is not None)
 

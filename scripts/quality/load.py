@@ -50,16 +50,23 @@ class Loaded:
         return self.rows + len(self.rejects)
 
 
+# How every extract is read: a header, the contract's columns all as text, one dialect.
+CSV_DIALECT = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
+
+
+def text_columns(spec: ExtractSpec) -> str:
+    """read_csv's `columns` for an extract: every contract column as VARCHAR."""
+    return "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in spec.column_names) + "}"
+
+
 def load_extract(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, facts: FileFacts) -> Loaded:
     name = spec.name
     table, rejects_table = ident(f"raw__{name}"), f"rejects__{name}"
-    columns = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in spec.column_names)
     con.execute(
         f"""
         create or replace table {table} as
         select * from read_csv(
-            ?, header = true, auto_detect = false, columns = {{{columns}}},
-            delim = ',', quote = '"', escape = '"', strict_mode = true,
+            ?, {CSV_DIALECT}, columns = {text_columns(spec)}, strict_mode = true,
             ignore_errors = true, store_rejects = true,
             rejects_table = {literal(rejects_table)},
             rejects_scan = {literal(rejects_table + "_scan")}
