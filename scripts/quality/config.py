@@ -10,6 +10,7 @@ any of them, e.g.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,9 @@ class GateConfig:
     # threads (None: one per core).
     memory_limit: str = "1GB"
     threads: int | None = None
+    # The reviewed file of changes known to be real (quality/plausibility.py); None: the
+    # file POLICE_GATE_EXCEPTIONS names, else scripts/quality/acknowledged_changes.yml.
+    exceptions_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.window_end < self.window_start:
@@ -49,6 +53,15 @@ class GateConfig:
             raise ValueError("threshold is a share of rows, between 0 and 1")
         if self.volume_band and not 0 <= self.volume_band[0] <= 1 <= self.volume_band[1]:
             raise ValueError("volume_band is (low, high) with low <= 1 <= high")
+
+    @property
+    def exceptions_path(self) -> Path:
+        from .plausibility import EXCEPTIONS_ENV, EXCEPTIONS_FILE
+
+        if self.exceptions_file is not None:
+            return self.exceptions_file
+        named = os.environ.get(EXCEPTIONS_ENV)
+        return Path(named) if named else EXCEPTIONS_FILE
 
     @property
     def effective_today(self) -> date:
@@ -70,7 +83,7 @@ class GateConfig:
                 values[name] = date.fromisoformat(value)
             elif name == "volume_band" and value is not None:
                 values[name] = (float(value[0]), float(value[1]))
-            elif name == "seeds_dir":
+            elif name in ("seeds_dir", "exceptions_file") and value is not None:
                 values[name] = Path(value)
             else:
                 values[name] = value

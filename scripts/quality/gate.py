@@ -55,7 +55,17 @@ from .config import GateConfig
 from .contracts import SPECS, ExtractSpec, ordered
 from .files import FileFacts, compare_header, inspect_file
 from .load import TRUNCATION_ERRORS, Loaded, ident, literal, load_extract
-from .months import month_counts, month_problems, volumes
+from .months import (
+    MISSING_EXPECTED,
+    category_counts,
+    missing_problems,
+    month_counts,
+    plausibility_problems,
+    return_problems,
+    return_values,
+    volumes,
+)
+from .plausibility import Acknowledgement, load_acknowledgements, settings_for
 from .state import DeliveryState
 
 QUARANTINE_FILE = "quarantine.csv"
@@ -73,6 +83,7 @@ DELIVERY_COLUMNS = (
     "bytes",
     "sha256",
     "gated_at",
+    "acknowledged",
 )
 EXAMPLES = 3
 
@@ -118,6 +129,12 @@ class ExtractReport:
     previous_rows: int | None = None
     # rows per `series|YYYY-MM` of the event date, the rows that reach dbt (months.py)
     months: dict[str, int] = field(default_factory=dict)
+    # rows per `category|YYYY-MM` of its main categories (plausibility.yml)
+    categories: dict[str, int] = field(default_factory=dict)
+    # a long extract of figures: `return.measure|period` -> value
+    values: dict[str, float] = field(default_factory=dict)
+    # changes outside their band that the exceptions file acknowledges (the delivery log)
+    acknowledged: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -722,6 +739,7 @@ class _Run:
         self.gx_results: list[tuple[str, list[Any]]] = []  # recorded once GX is set up
         self.rerun = False
         self.staging = out_dir / ".gate-staging"
+        self.acks: list[Acknowledgement] = load_acknowledgements(cfg.exceptions_path)
 
     @property
     def stopped(self) -> bool:
@@ -807,17 +825,42 @@ class _Run:
                 )
 
     def month_volumes(self, spec: ExtractSpec, verdict: Verdict) -> list[Problem]:
-        """Completeness per month of the rows that reach dbt (quality/months.py)."""
+        """Completeness and plausibility per month, and of every return's values, of the
+        rows that reach dbt (quality/months.py, quality/plausibility.py)."""
         window = (self.cfg.window_start, self.cfg.window_end)
         rows = f"select * from {self.loaded[spec.name].view}"
         if verdict.quarantined:
             rows += f" where __line not in (select line from {verdict.table})"
 
         report = self.reports[spec.name]
-        report.months = month_counts(self.con, spec, rows, window)
+        settings = settings_for(spec.name)
         previous = self.state.previous(spec.name)
-        history = previous.months if previous else {}
-        found = month_problems(spec, volumes(report.months, history, window))
+        found: list[Problem] = []
+        if spec.monthly_column:
+            report.months = month_counts(self.con, spec, rows, window)
+            report.categories = category_counts(
+                self.con, spec, rows, window, settings, self.cfg.seeds_dir
+            )
+            history = previous.months if previous else {}
+            months = volumes(report.months, history, window)
+            found += missing_problems(spec, months)
+            missing = {
+                f"{v.series}|{v.month}" for v in months
+                if v.rows == 0 and v.expected is not None and v.expected >= MISSING_EXPECTED
+            }  # fmt: skip
+            found += plausibility_problems(
+                spec, report.months, history, report.categories,
+                previous.categories if previous else {}, window, settings, self.acks, missing,
+            )  # fmt: skip
+        if spec.measures:
+            report.values, lines = return_values(self.con, spec, rows)
+            found += return_problems(
+                spec, report.values, previous.values if previous else {}, settings, self.acks,
+                lines,
+            )  # fmt: skip
+        report.acknowledged = [
+            str(p.examples[0]["acknowledged"]) for p in found if p.rule == "acknowledged_change"
+        ]
         if any(p.stops for p in found):
             report.status = "stopped"
         return found
@@ -983,6 +1026,7 @@ def _write_deliveries(out_dir: Path, reports: dict[str, ExtractReport], gated_at
                     r.bytes,
                     r.sha256,
                     gated_at,
+                    "; ".join(r.acknowledged),
                 ]
             )
     os.replace(tmp, path)
@@ -1028,6 +1072,6 @@ def record_accepted(
         if r.sha256 and r.rows_in is not None:
             state.accept(
                 name, r.sha256, r.rows_in, r.bytes or 0, r.validated or 0, r.quarantined or 0,
-                r.months,
+                r.months, r.categories, r.values,
             )  # fmt: skip
     state.save()

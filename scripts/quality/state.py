@@ -27,6 +27,8 @@ class Delivery:
     validated_rows: int
     quarantined_rows: int
     months: dict[str, int] = field(default_factory=dict)  # series|YYYY-MM -> rows
+    categories: dict[str, int] = field(default_factory=dict)  # category|YYYY-MM -> rows
+    values: dict[str, float] = field(default_factory=dict)  # return.measure|period -> value
 
 
 class DeliveryState:
@@ -58,7 +60,8 @@ class DeliveryState:
 
     def accept(
         self, extract: str, sha256: str, rows: int, size: int, validated: int, quarantined: int,
-        months: dict[str, int] | None = None,
+        months: dict[str, int] | None = None, categories: dict[str, int] | None = None,
+        values: dict[str, float] | None = None,
     ) -> None:  # fmt: skip
         entry = Delivery(
             sha256=sha256,
@@ -68,6 +71,8 @@ class DeliveryState:
             validated_rows=validated,
             quarantined_rows=quarantined,
             months=dict(months or {}),
+            categories=dict(categories or {}),
+            values=dict(values or {}),
         )
         self.extracts.setdefault(extract, []).append(entry)
         self.extracts[extract] = self.extracts[extract][-KEEP:]

@@ -654,6 +654,48 @@ fault(
 )(_drop_month("calls", "2025-08", 1, lambda row: row[1] == "999"))  # fmt: skip
 
 
+# --- Plausibility (the gate's plausibility.py): figures that parse but cannot be right --
+
+
+@fault(
+    "crimes_short_month", "crimes", "month_volume", True,
+    "29% of the crimes recorded in September 2025 removed, and their outcomes",
+)  # fmt: skip
+def _crimes_short_month(landing: Path) -> list[int]:
+    crimes = Table(landing, "crimes")
+    day = crimes.col("recorded_date")
+    gone: set[str] = set()
+    kept, seen = [], 0
+    for row in crimes.rows:
+        if row[day].startswith("2025-09"):
+            seen += 1
+            if (seen * 29) % 100 < 29:  # 29 rows in every 100, spread through the month
+                gone.add(row[0])
+                continue
+        kept.append(row)
+    crimes.rows = kept
+    crimes.save()
+    outcomes = Table(landing, "crime_outcomes")
+    outcomes.rows = [row for row in outcomes.rows if row[0] not in gone]
+    outcomes.save()
+    return []
+
+
+@fault(
+    "return_headcount_typo", "periodic_returns", "return_value", True,
+    "officers' headcount 81,240 for 2025-09-30 instead of 8,124 (an extra zero)",
+)  # fmt: skip
+def _return_headcount_typo(landing: Path) -> list[int]:
+    table = Table(landing, "periodic_returns")
+    (i,) = [
+        i for i, r in enumerate(table.rows)
+        if r[:3] == ["workforce", "2025-09-30", "officers_headcount"]
+    ]  # fmt: skip
+    table.set(table.rows[i], "value", table.get(table.rows[i], "value") + "0")
+    table.save()
+    return [line(i)]
+
+
 LAST_MONTH = "2025-09"  # the clean set's last month; the previous delivery ends before it
 
 
