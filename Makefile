@@ -26,11 +26,22 @@ $(VENV)/.installed: requirements.txt
 # Debian packages the board report needs: Chromium prints its PDF (and the tests'
 # screenshots). Installed with apt-get only when missing; nothing is downloaded at run time.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The report's browser checks (axe-core accessibility rules, printed table widths) are
+# npm packages pinned in scripts/report/browser/package-lock.json, run by Node.js in the
+# same Chromium: npm ci installs them when the lock file changes.
+BROWSER_CHECKS := scripts/report/browser
 system:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "Installing Chromium from the Debian packages"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Node.js from the Debian packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }
+	@test $(BROWSER_CHECKS)/node_modules/.installed -nt $(BROWSER_CHECKS)/package-lock.json || \
+	  { cd $(BROWSER_CHECKS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && \
+	    touch node_modules/.installed; }
 
 # Demo extracts are generated only when no extract is present: real extracts dropped
 # into data/landing are never overwritten, and a partial delivery stops the run.

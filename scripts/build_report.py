@@ -25,7 +25,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from report import charts, html  # noqa: E402
+from report import charts, paper  # noqa: E402
 from report.data import load  # noqa: E402
 
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "police.duckdb"
@@ -76,7 +76,7 @@ def screenshot_figures(data: object, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots = []
     for figure in charts.FIGURES:
-        block = html.figure_block(figure, data)  # type: ignore[arg-type]
+        block = paper.figure_block(figure, data)  # type: ignore[arg-type]
         page = out / f"figure-{figure.number}.html"
         page.write_text(
             '<!doctype html><meta charset="utf-8"><body style="margin:0;background:#fff">'
@@ -114,10 +114,10 @@ def build(warehouse: Path, out: Path, pdf: bool = True, screenshots: Path | None
     if not warehouse.exists():
         raise ReportError(f"No published warehouse at {warehouse}: run make run first.")
     data = load(warehouse)
-    *_, current_end = html.main_window(data)
+    *_, current_end = paper.main_window(data)
     out.mkdir(parents=True, exist_ok=True)
     page = out / f"police-and-crime-plan-performance-{current_end.isoformat()}.html"
-    page.write_text(html.render(data), encoding="utf-8")
+    page.write_text(paper.render(data), encoding="utf-8")
     written = {"html": page}
     if pdf:
         written["pdf"] = page.with_suffix(".pdf")

@@ -24,6 +24,10 @@ class Row:
     def __getitem__(self, column: str) -> object:
         return self.values[column]
 
+    def get(self, column: str, default: object = None) -> object:
+        """A column that not every warehouse has (e.g. issue 19's test columns)."""
+        return self.values.get(column, default)
+
 
 @dataclass
 class ReportData:
@@ -39,6 +43,11 @@ class ReportData:
     disagreements: list[Row]
     published_at: object = None
     lpas: list[Row] = field(default_factory=list)
+    history: list[Row] = field(default_factory=list)  # the two latest publishes
+    revisions: list[Row] = field(default_factory=list)  # of the latest publish
+    equality: dict[str, Row] = field(default_factory=dict)
+    signals: list[Row] = field(default_factory=list)
+    same_return: set[str] = field(default_factory=set)  # baseline and current: one return
 
 
 def rows(con: duckdb.DuckDBPyConnection, source: str, key: list[str], sql: str) -> list[Row]:
@@ -54,7 +63,54 @@ def rows(con: duckdb.DuckDBPyConnection, source: str, key: list[str], sql: str) 
     ]
 
 
-def load(warehouse: Path) -> ReportData:
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    schema, table = name.split(".")
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+# KPIs read from a periodic return whose baseline and current windows hold the same
+# latest return (e.g. an annual return not yet updated): nothing to compare.
+SAME_RETURN_SQL = """
+with kpis as (
+    select kpi_id, split_part(numerator_series, '.', 1) as return_id,
+        split_part(numerator_series, '.', 2) as measure
+    from marts.dim_kpis where numerator_series like '%.%'
+),
+latest as (
+    select s.kpi_id, s.comparison_mode,
+        max(case when r.period_end between s.baseline_start and s.baseline_end
+            then r.period_end end) as baseline_return,
+        max(case when r.period_end between s.current_start and s.current_end
+            then r.period_end end) as current_return
+    from marts.kpi_scorecard as s
+    inner join kpis using (kpi_id)
+    inner join marts.fct_periodic_returns as r
+        on r.return_id = kpis.return_id and r.measure = kpis.measure
+    group by all
+)
+select kpi_id, comparison_mode from latest where baseline_return = current_return
+"""
+
+
+def load_scorecard(con: duckdb.DuckDBPyConnection, mode: str | None = MODE) -> list[Row]:
+    """Scorecard rows of one comparison mode (every mode with None)."""
+    where = f"where comparison_mode = '{mode}'" if mode else ""
+    return rows(
+        con,
+        "marts.kpi_scorecard",
+        ["kpi_id", "comparison_mode"],
+        f"select * from marts.kpi_scorecard {where} order by kpi_id, comparison_mode",
+    )
+
+
+def load(warehouse: Path, mode: str = MODE) -> ReportData:
+    """Everything the paper reads, for one comparison mode (the board's: plan_baseline)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         kpis = rows(
             con,
@@ -66,13 +122,13 @@ def load(warehouse: Path) -> ReportData:
             con,
             "marts.kpi_scorecard",
             ["kpi_id", "comparison_mode"],
-            f"select * from marts.kpi_scorecard where comparison_mode = '{MODE}'",
+            f"select * from marts.kpi_scorecard where comparison_mode = '{mode}'",
         )
         by_lpa = rows(
             con,
             "marts.kpi_scorecard_by_lpa",
             ["kpi_id", "comparison_mode", "lpa_code"],
-            f"select * from marts.kpi_scorecard_by_lpa where comparison_mode = '{MODE}' "
+            f"select * from marts.kpi_scorecard_by_lpa where comparison_mode = '{mode}' "
             "order by kpi_id, lpa_name",
         )
         by_neighbourhood = rows(
@@ -80,7 +136,7 @@ def load(warehouse: Path) -> ReportData:
             "marts.kpi_scorecard_by_neighbourhood",
             ["kpi_id", "comparison_mode", "neighbourhood_code"],
             "select * from marts.kpi_scorecard_by_neighbourhood "
-            f"where comparison_mode = '{MODE}' and current_rank <= 5 "
+            f"where comparison_mode = '{mode}' and current_rank <= 5 "
             "order by kpi_id, current_rank, neighbourhood_name",
         )
         trend = rows(
@@ -93,7 +149,7 @@ def load(warehouse: Path) -> ReportData:
             con,
             "marts.kpi_outcome_code_volumes",
             ["comparison_mode", "window_role", "outcome_code"],
-            f"select * from marts.kpi_outcome_code_volumes where comparison_mode = '{MODE}' "
+            f"select * from marts.kpi_outcome_code_volumes where comparison_mode = '{mode}' "
             "order by window_role, volume_rank",
         )
         glossary = rows(
@@ -129,6 +185,46 @@ def load(warehouse: Path) -> ReportData:
             "select * from marts.dim_local_policing_areas order by lpa_name",
         )
         published = con.sql("select max(gated_at) from quality.extract_deliveries").fetchone()
+        history = rows(
+            con,
+            "marts.kpi_scorecard_history",
+            ["published_at", "kpi_id", "comparison_mode"],
+            "select * from marts.kpi_scorecard_history "
+            f"where comparison_mode = '{mode}' and published_at in (select distinct "
+            "published_at from marts.kpi_scorecard_history order by published_at desc limit 2) "
+            "order by published_at, kpi_id",
+        )
+        revisions = rows(
+            con,
+            "marts.kpi_revisions",
+            ["published_at", "kpi_id", "comparison_mode", "figure"],
+            "select * from marts.kpi_revisions where comparison_mode = "
+            f"'{mode}' and published_at = (select max(published_at) from "
+            "marts.kpi_scorecard_history) order by kpi_id, figure",
+        )
+        equality = (
+            rows(
+                con,
+                "marts.report_equality_figures",
+                ["figure_id"],
+                "select * from marts.report_equality_figures",
+            )
+            if has_table(con, "marts.report_equality_figures")
+            else []
+        )
+        signals = (
+            rows(
+                con,
+                "marts.kpi_signals",
+                ["kpi_id", "area_code", "month_end"],
+                "select * from marts.kpi_signals order by kpi_id, area_code, month_end",
+            )
+            if has_table(con, "marts.kpi_signals")
+            else []
+        )
+        same_return = {
+            kpi for kpi, row_mode in con.sql(SAME_RETURN_SQL).fetchall() if row_mode == mode
+        }
     grouped_trend: dict[tuple[str, str], list[Row]] = {}
     for row in trend:
         grouped_trend.setdefault((row["kpi_id"], row["area_code"]), []).append(row)
@@ -145,6 +241,11 @@ def load(warehouse: Path) -> ReportData:
         disagreements=disagreements,
         published_at=published[0] if published else None,
         lpas=lpas,
+        history=history,
+        revisions=revisions,
+        equality={str(r["figure_id"]): r for r in equality},
+        signals=signals,
+        same_return=same_return,
     )
 
 
