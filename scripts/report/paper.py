@@ -634,8 +634,18 @@ def summary(data: ReportData, words: wording.Words) -> dict[str, object]:
                 ),
             )
         )
+    signals = [
+        words.sentence(
+            "summary_signal", kpi_name(r), sourced(r, "area_name", str(r["area_name"])),
+            when(r["month_end"]), str(r["special_cause"]), str(r["special_cause_direction"]),
+        )
+        for r in data.signals
+    ]  # fmt: skip
     return {
         "title": texts["title"],
+        "signals": signals,
+        "signals_title": texts["signals"],
+        "signals_lead": words.text(texts["signals_lead"]),
         "lead": words.text(texts["lead"] if any_tested else texts["lead_untested"]),
         "groups": [
             {"key": key, "title": title, "entries": groups.get(key, []), "empty": texts["empty"]}

@@ -322,3 +322,70 @@ def test_since_the_last_paper_says_what_changed_and_why(warehouse: Path) -> None
     data.history = data.history[1:2]
     first = plain(str(paper.since_last_paper(data, words)[0]))
     assert first.startswith("This is the first publication")
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 19's statuses, tests and withheld figures, before the warehouse has them
+
+
+def synthetic_card(status: str, change: float | None, **extra: object) -> Row:
+    values = {
+        "kpi_id": "homicides", "comparison_mode": "plan_baseline", "kpi_name": "Homicides",
+        "section": "3.7", "unit": "count", "polarity": "lower_is_better", "status": status,
+        "baseline_start": date(2023, 4, 1), "baseline_end": date(2024, 3, 31),
+        "current_start": date(2024, 10, 1), "current_end": date(2025, 9, 30),
+        "baseline_value": 43.0, "current_value": None if change is None else 43.0 + change,
+        "change_value": change, "change_pct": None if change is None else 100 * change / 43,
+        "test_method": "poisson_exact_conditional", "is_significant": status in (
+            "improving", "deteriorating"),
+    }  # fmt: skip
+    values.update(extra)
+    return Row("marts.kpi_scorecard", {"kpi_id": "homicides", "comparison_mode": "plan_baseline"},
+               values)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("status", "change", "says"),
+    [
+        ("improving", -9.0, "statistically significant improvement"),
+        ("deteriorating", 9.0, "statistically significant deterioration"),
+        ("no_significant_change", -2.0, "not statistically significant"),
+        ("too_few_to_assess", 1.0, "too few cases to judge"),
+        ("not_assessed", 3.0, "homicides rose to 46"),
+        ("not_a_sample", -1.0, "homicides fell to 42"),
+    ],
+)
+def test_the_statuses_of_tested_changes_read_right(status: str, change: float, says: str) -> None:
+    words = wording.Words()
+    card = synthetic_card(status, change)
+    html = str(paper.sentence(card, words, "count", same_return=False))
+    text = plain(html)
+    assert says in text
+    row = {**card.values}
+    assert contradictions(text, row) == [] and disagreements(html) == []
+    assert internal_names(text) == []
+    marker = plain(str(paper.status(card)))
+    assert marker == f"{wording.status(status).shape} {wording.status(status).word}"
+
+
+def test_a_withheld_figure_reads_fewer_than_five_not_published() -> None:
+    words = wording.Words()
+    card = synthetic_card(
+        "not_assessed", None, is_suppressed=True, suppression_reason="fewer than 5",
+        baseline_value=None,
+    )  # fmt: skip
+    text = plain(str(paper.sentence(card, words, "count", same_return=False)))
+    assert "(fewer than 5; not published)" in text
+    cells = paper.kpi_row(card, "count", "window")
+    assert plain(str(cells["current"])) == "fewer than 5; not published"
+
+
+@pytest.mark.parametrize("cause", ["beyond_limit", "shift", "trend"])
+@pytest.mark.parametrize("direction", ["improvement", "concern", "neutral"])
+def test_every_control_chart_signal_has_words(cause: str, direction: str) -> None:
+    text = plain(
+        str(wording.Words().sentence("summary_signal", "Homicides", "Birmingham", "September 2025",
+                                     cause, direction))
+    )  # fmt: skip
+    assert text.startswith("Homicides, Birmingham, September 2025: a ")
+    assert "special cause" not in text and internal_names(text) == []
