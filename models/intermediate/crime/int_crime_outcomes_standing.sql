@@ -12,7 +12,7 @@ outcomes as (
 
 crimes as (
 
-    select * from {{ ref('fct_crimes') }}
+    select * from {{ ref('int_crimes_classified') }}
 
 ),
 

@@ -1,6 +1,10 @@
+{{ config(materialized='table') }}
 -- Recorded crime only (cancelled and transferred records are not recorded crime),
 -- with the offence groupings, the LPA, the harm weight and the KPI populations a
--- crime belongs to. Each population is defined here, once.
+-- crime belongs to. Each population is defined here, once. A table: the crime series of
+-- the KPI engine (dbt_project.yml, vars kpi_series) and the standing outcomes read it,
+-- with the victim's attributes that fct_crimes, which BI tools read, leaves out; the
+-- whole record, victim included, is restricted.fct_crime_victims.
 with
 
 crimes as (

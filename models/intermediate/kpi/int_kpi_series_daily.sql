@@ -4,7 +4,8 @@
 -- force; area_code the neighbourhood or LPA code, or FORCE). The one pass over the
 -- events (int_kpi_series_events) that every count, sum, mean and return figure starts
 -- from. Events without a neighbourhood (road casualties) count by LPA and force-wide;
--- events without an LPA (calls, returns) force-wide only.
+-- events without an LPA (calls, returns) force-wide only. The sum of the values' squares
+-- gives a mean its interval and a sum of weights (the harm score) its variance.
 with
 
 events as (
@@ -21,7 +22,8 @@ by_neighbourhood as (
         lpa_code,
         neighbourhood_code,
         count(*) as event_count,
-        sum(event_value) as value_sum
+        sum(event_value) as value_sum,
+        sum(event_value * event_value) as value_sum_squares
 
     from events
     group by series_id, event_date, lpa_code, neighbourhood_code
@@ -35,7 +37,8 @@ by_lpa as (
         event_date,
         lpa_code,
         sum(event_count) as event_count,
-        sum(value_sum) as value_sum
+        sum(value_sum) as value_sum,
+        sum(value_sum_squares) as value_sum_squares
 
     from by_neighbourhood
     group by series_id, event_date, lpa_code
@@ -48,7 +51,8 @@ force_wide as (
         series_id,
         event_date,
         sum(event_count) as event_count,
-        sum(value_sum) as value_sum
+        sum(value_sum) as value_sum,
+        sum(value_sum_squares) as value_sum_squares
 
     from by_lpa
     group by series_id, event_date
@@ -63,7 +67,8 @@ final as (
         neighbourhood_code as area_code,
         event_date,
         event_count,
-        value_sum
+        value_sum,
+        value_sum_squares
     from by_neighbourhood
     where neighbourhood_code is not null
 
@@ -75,7 +80,8 @@ final as (
         lpa_code as area_code,
         event_date,
         event_count,
-        value_sum
+        value_sum,
+        value_sum_squares
     from by_lpa
     where lpa_code is not null
 
@@ -87,7 +93,8 @@ final as (
         'FORCE' as area_code,
         event_date,
         event_count,
-        value_sum
+        value_sum,
+        value_sum_squares
     from force_wide
 
 )

@@ -18,7 +18,17 @@
 --   denominator); a window without a return has no value (null), never 0.
 -- A window its facts do not cover month by month (int_kpi_windows.is_covered: the
 -- public warehouse holds whatever months its archives hold) has no value either.
+-- Beside the value, what its test needs (int_kpi_comparisons): the window's days, each
+-- role's counts, sums and sums of squares, the latest return's figures, the groups'
+-- populations, and for a median the distribution-free interval of the order statistics
+-- (ranks n/2 -+ z sqrt(n)/2, z of the confidence_level var) in the scorecard windows.
 with
+
+settings as (
+
+    select {{ normal_quantile('(0.5 + ' ~ var('confidence_level') ~ ' / 2.0)') }} as z_critical
+
+),
 
 windows as (
 
@@ -147,7 +157,7 @@ kpi_windows_by_area as (
             or (
                 areas.area_level = 'neighbourhood'
                 and catalogue.has_neighbourhood_breakdown
-                and windows.window_role != 'trend'
+                and windows.window_role in ('baseline', 'current')
             )
 
 ),
@@ -194,6 +204,7 @@ series_totals as (
         window_series.series_role,
         sum(series_daily.event_count) as event_count,
         sum(series_daily.value_sum) as value_sum,
+        sum(series_daily.value_sum_squares) as value_sum_squares,
         max(series_daily.event_date) as latest_date
 
     from window_series
@@ -296,6 +307,86 @@ medians as (
 
 ),
 
+-- A median's interval: the values at the ranks n/2 - z sqrt(n)/2 (rounded down) and
+-- 1 + n/2 + z sqrt(n)/2 (rounded up) of the window's n events, read off the count of
+-- events at each value; none where n is too small for the ranks to exist.
+median_value_counts as (
+
+    select
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        median_events_by_area.event_value,
+        count(*) as value_count
+
+    from kpi_windows_by_area
+    inner join median_events_by_area
+        on
+            kpi_windows_by_area.numerator_series = median_events_by_area.series_id
+            and kpi_windows_by_area.area_code = median_events_by_area.area_code
+            and median_events_by_area.event_date
+            between kpi_windows_by_area.window_start and kpi_windows_by_area.window_end
+    where
+        kpi_windows_by_area.calculation = 'median'
+        and kpi_windows_by_area.window_role in ('baseline', 'current')
+    group by
+        kpi_windows_by_area.kpi_id,
+        kpi_windows_by_area.window_kind,
+        kpi_windows_by_area.window_end,
+        kpi_windows_by_area.area_code,
+        median_events_by_area.event_value
+
+),
+
+median_ranks as (
+
+    select
+        *,
+        sum(value_count) over (
+            partition by kpi_id, window_kind, window_end, area_code
+            order by event_value
+            rows between unbounded preceding and current row
+        ) as cumulative_count,
+        sum(value_count) over (
+            partition by kpi_id, window_kind, window_end, area_code
+        ) as event_count
+    from median_value_counts
+
+),
+
+median_rank_limits as (
+
+    select
+        median_ranks.*,
+        floor(
+            median_ranks.event_count / 2.0
+            - settings.z_critical * sqrt(1.0 * median_ranks.event_count) / 2.0
+        ) as lower_rank,
+        ceiling(
+            1.0 + median_ranks.event_count / 2.0
+            + settings.z_critical * sqrt(1.0 * median_ranks.event_count) / 2.0
+        ) as upper_rank
+    from median_ranks
+    cross join settings
+
+),
+
+median_intervals as (
+
+    select
+        kpi_id,
+        window_kind,
+        window_end,
+        area_code,
+        min(case when cumulative_count >= lower_rank then event_value end) as median_ci_low,
+        min(case when cumulative_count >= upper_rank then event_value end) as median_ci_high
+    from median_rank_limits
+    where lower_rank >= 1 and upper_rank <= event_count
+    group by kpi_id, window_kind, window_end, area_code
+
+),
+
 -- One row per window and area, each role's figures side by side.
 figures as (
 
@@ -313,6 +404,12 @@ figures as (
             max(
                 case when series_totals.series_role = '{{ role }}' then series_totals.value_sum end
             ) as {{ role }}_sum,
+            max(
+                case
+                    when series_totals.series_role = '{{ role }}'
+                        then series_totals.value_sum_squares
+                end
+            ) as {{ role }}_sum_squares,
             max(
                 case
                     when latest_figures.series_role = '{{ role }}' then latest_figures.latest_value
@@ -350,6 +447,9 @@ joined as (
         kpi_windows_by_area.calculation,
         kpi_windows_by_area.population_2021,
         medians.median_value,
+        median_intervals.median_ci_low,
+        median_intervals.median_ci_high,
+        figures.numerator_sum_squares,
         figures.latest_numerator,
         figures.latest_denominator,
         figures.denominator_sum,
@@ -373,6 +473,12 @@ joined as (
             and kpi_windows_by_area.window_kind = medians.window_kind
             and kpi_windows_by_area.window_end = medians.window_end
             and kpi_windows_by_area.area_code = medians.area_code
+    left join median_intervals
+        on
+            kpi_windows_by_area.kpi_id = median_intervals.kpi_id
+            and kpi_windows_by_area.window_kind = median_intervals.window_kind
+            and kpi_windows_by_area.window_end = median_intervals.window_end
+            and kpi_windows_by_area.area_code = median_intervals.area_code
     left join rate_ratio_populations
         on kpi_windows_by_area.kpi_id = rate_ratio_populations.kpi_id
 
@@ -391,6 +497,17 @@ final as (
         area_code,
         numerator_count,
         denominator_count,
+        {{ dbt.datediff('window_start', 'window_end', 'day') }} + 1 as window_days,  -- noqa: LT05
+        numerator_sum,
+        numerator_sum_squares,
+        denominator_sum,
+        latest_numerator,
+        latest_denominator,
+        numerator_population,
+        denominator_population,
+        population_2021,
+        median_ci_low,
+        median_ci_high,
         case
             when not is_covered then null
             when calculation = 'count' then cast(numerator_count as double)

@@ -14,13 +14,22 @@
 --   trend:    for each of the last trend_months month ends up to the (lagged) current
 --             end, the 12 months to that month end (trend_window rolling_12_months)
 --             or that calendar month alone (trend_window calendar_month); no mode.
+--   control:  each calendar month from the first month of the KPI's plan baseline
+--             window to its (lagged) current end, for every KPI with a trend: the
+--             monthly series its control limits and special-cause rules read
+--             (int_kpi_control_chart); window_kind control_month, no mode.
 {%- set baseline_start = "cast('" ~ var('baseline_start') ~ "' as date)" -%}
 {%- set baseline_end = "cast('" ~ var('baseline_end') ~ "' as date)" -%}
 {%- set current_start = "cast('" ~ var('current_start') ~ "' as date)" -%}
 {%- set current_end = "cast('" ~ var('current_end') ~ "' as date)" -%}
 {%- set year_on_year_end = "cast('" ~ var('year_on_year_end') ~ "' as date)" -%}
 {%- set year_to_date_start = "cast('" ~ var('year_to_date_start') ~ "' as date)" -%}
-{%- set year_to_date_end = "cast('" ~ var('year_to_date_end') ~ "' as date)" %}
+{%- set year_to_date_end = "cast('" ~ var('year_to_date_end') ~ "' as date)" -%}
+{#- months from the plan baseline's first month to the current end, and a year more for
+    the lags a catalogue row may declare -#}
+{%- set from_month = var('baseline_start')[:4] | int * 12 + var('baseline_start')[5:7] | int -%}
+{%- set to_month = var('current_end')[:4] | int * 12 + var('current_end')[5:7] | int -%}
+{%- set control_offsets = [to_month - from_month + 13, 1] | max %}
 
 with
 
@@ -95,6 +104,12 @@ catalogue as (
 trend_offsets as (
 
     {{ dbt.generate_series(var('trend_months')) }}
+
+),
+
+control_offsets as (
+
+    {{ dbt.generate_series(control_offsets) }}
 
 ),
 
@@ -232,11 +247,48 @@ trend_windows as (
 
 ),
 
+control_month_ends as (
+
+    select
+        catalogue.kpi_id,
+        cast({{ dbt.last_day(
+            dbt.dateadd(
+                'month',
+                '1 - control_offsets.generated_number - catalogue.window_lag_months',
+                current_end
+            ),
+            'month'
+        ) }} as date) as window_end,
+        {{ shift_months(baseline_start, '-catalogue.baseline_lag_months') }} as baseline_start
+
+    from catalogue
+    cross join control_offsets
+    where catalogue.trend_window is not null
+
+),
+
+control_windows as (
+
+    select
+        kpi_id,
+        cast(null as varchar) as comparison_mode,
+        'control_month' as window_kind,
+        'control' as window_role,
+        cast({{ dbt.date_trunc('month', 'window_end') }} as date) as window_start,
+        window_end
+
+    from control_month_ends
+    where window_end >= baseline_start
+
+),
+
 all_windows as (
 
     select * from scorecard_windows
     union all
     select * from trend_windows
+    union all
+    select * from control_windows
 
 ),
 

@@ -1,3 +1,9 @@
+-- Recorded crimes as BI tools read them: one row per recorded crime with its day,
+-- neighbourhood, offence groupings and flags, without the victim's attributes (sex, age
+-- band, and the populations only they define: violence against women and girls,
+-- serious youth violence). A crime record with its victim's attributes is
+-- restricted.fct_crime_victims, published only to the restricted warehouse file
+-- (docs/kpis.md, "Disclosure control").
 with
 
 crimes as (
@@ -17,8 +23,6 @@ final as (
         cast(offence_group as varchar) as offence_group,
         cast(offence_subgroup as varchar) as offence_subgroup,
         cast(is_domestic_abuse as boolean) as is_domestic_abuse,
-        cast(victim_sex as varchar) as victim_sex,
-        cast(victim_age_band as varchar) as victim_age_band,
         cast(is_business_victim as boolean) as is_business_victim,
         cast(is_emergency_worker_victim as boolean) as is_emergency_worker_victim,
         cast(is_business_worker_victim as boolean) as is_business_worker_victim,
@@ -35,9 +39,6 @@ final as (
         cast(is_shoplifting as boolean) as is_shoplifting,
         cast(neighbourhood_crime_type as varchar) as neighbourhood_crime_type,
         cast(is_neighbourhood_crime as boolean) as is_neighbourhood_crime,
-        cast(is_violence_against_women_and_girls as boolean)
-            as is_violence_against_women_and_girls,
-        cast(is_serious_youth_violence as boolean) as is_serious_youth_violence,
         cast(is_knife_crime as boolean) as is_knife_crime,
         cast(is_gun_crime as boolean) as is_gun_crime
 

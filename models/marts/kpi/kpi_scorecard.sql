@@ -1,6 +1,8 @@
 -- The scorecard, force-wide: one row per KPI and comparison mode (plan_baseline,
 -- year_on_year, year_to_date); a query picks its mode, e.g.
--- where comparison_mode = 'plan_baseline' for the board report.
+-- where comparison_mode = 'plan_baseline' for the board report. Each row carries the
+-- test behind its status (int_kpi_comparisons) and, like every KPI mart, withholds
+-- what the disclosure policy withholds (none, force-wide, under the default policy).
 with
 
 comparisons as (
@@ -12,24 +14,28 @@ comparisons as (
 final as (
 
     select
-        cast(kpi_id as varchar) as kpi_id,
-        cast(comparison_mode as varchar) as comparison_mode,
-        cast(kpi_name as varchar) as kpi_name,
-        cast(section as varchar) as section,
-        cast(unit as varchar) as unit,
-        cast(polarity as varchar) as polarity,
-        cast(baseline_start as date) as baseline_start,
-        cast(baseline_end as date) as baseline_end,
-        cast(current_start as date) as current_start,
-        cast(current_end as date) as current_end,
-        cast(baseline_value as double) as baseline_value,
-        cast(current_value as double) as current_value,
-        cast(change_value as double) as change_value,
-        cast(change_pct as double) as change_pct,
-        cast(status as varchar) as status
+        cast(comparisons.kpi_id as varchar) as kpi_id,
+        cast(comparisons.comparison_mode as varchar) as comparison_mode,
+        cast(comparisons.kpi_name as varchar) as kpi_name,
+        cast(comparisons.section as varchar) as section,
+        cast(comparisons.unit as varchar) as unit,
+        cast(comparisons.polarity as varchar) as polarity,
+        cast(comparisons.baseline_start as date) as baseline_start,
+        cast(comparisons.baseline_end as date) as baseline_end,
+        cast(comparisons.current_start as date) as current_start,
+        cast(comparisons.current_end as date) as current_end,
+        cast(
+            {{ withheld('comparisons.baseline_value', 'comparisons.is_baseline_withheld') }}
+            as double
+        ) as baseline_value,
+        cast(
+            {{ withheld('comparisons.current_value', 'comparisons.is_current_withheld') }}
+            as double
+        ) as current_value,
+        {{ scorecard_test_columns('comparisons') }}
 
     from comparisons
-    where area_code = 'FORCE'
+    where comparisons.area_code = 'FORCE'
 
 )
 

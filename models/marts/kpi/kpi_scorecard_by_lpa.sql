@@ -1,4 +1,7 @@
--- The scorecard per LPA: one row per KPI with an LPA breakdown, comparison mode and LPA.
+-- The scorecard per LPA: one row per KPI with an LPA breakdown, comparison mode and LPA,
+-- with the test behind each status; a figure the disclosure policy withholds (a count
+-- of 1 to 4 of a sensitive offence, or one that would reveal such a count) is null,
+-- is_suppressed says so and suppression_reason says why.
 with
 
 comparisons as (
@@ -28,11 +31,15 @@ final as (
         cast(comparisons.baseline_end as date) as baseline_end,
         cast(comparisons.current_start as date) as current_start,
         cast(comparisons.current_end as date) as current_end,
-        cast(comparisons.baseline_value as double) as baseline_value,
-        cast(comparisons.current_value as double) as current_value,
-        cast(comparisons.change_value as double) as change_value,
-        cast(comparisons.change_pct as double) as change_pct,
-        cast(comparisons.status as varchar) as status
+        cast(
+            {{ withheld('comparisons.baseline_value', 'comparisons.is_baseline_withheld') }}
+            as double
+        ) as baseline_value,
+        cast(
+            {{ withheld('comparisons.current_value', 'comparisons.is_current_withheld') }}
+            as double
+        ) as current_value,
+        {{ scorecard_test_columns('comparisons') }}
 
     from comparisons
     inner join lpas

@@ -1,7 +1,10 @@
 -- The scorecard per neighbourhood: KPIs with a neighbourhood breakdown (catalogue
 -- has_neighbourhood_breakdown), one row per KPI, comparison mode and neighbourhood, from
 -- the one KPI engine (int_kpi_comparisons at the neighbourhood grain), ranked by the
--- current value within the KPI and mode (1 = most).
+-- current value within the KPI and mode (1 = most), with the test behind each status.
+-- A count of 1 to 4, or one that would reveal such a count from the LPA's total, is
+-- withheld (null, is_suppressed, suppression_reason); so is its rank, which is taken
+-- over the counts as counted.
 with
 
 comparisons as (
@@ -29,14 +32,20 @@ final as (
         cast(comparisons.baseline_end as date) as baseline_end,
         cast(comparisons.current_start as date) as current_start,
         cast(comparisons.current_end as date) as current_end,
-        cast(comparisons.baseline_value as bigint) as baseline_value,
-        cast(comparisons.current_value as bigint) as current_value,
         cast(
-            rank() over (
-                partition by comparisons.kpi_id, comparisons.comparison_mode
-                order by comparisons.current_value desc
-            ) as integer
-        ) as current_rank
+            {{ withheld('comparisons.baseline_value', 'comparisons.is_baseline_withheld') }}
+            as bigint
+        ) as baseline_value,
+        cast(
+            {{ withheld('comparisons.current_value', 'comparisons.is_current_withheld') }}
+            as bigint
+        ) as current_value,
+        cast({{ withheld(
+            'rank() over (partition by comparisons.kpi_id, comparisons.comparison_mode'
+            ~ ' order by comparisons.current_value desc)',
+            'comparisons.is_current_withheld'
+        ) }} as integer) as current_rank,
+        {{ scorecard_test_columns('comparisons') }}
 
     from comparisons
     inner join neighbourhoods

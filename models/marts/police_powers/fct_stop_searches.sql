@@ -17,12 +17,15 @@ final as (
     select
         cast(stop_searches.stop_search_id as varchar) as stop_search_id,
         cast(stop_searches.searched_date as date) as searched_date,
-        stop_searches.searched_at,
+        -- published to the hour and to about a kilometre, as data.police.uk generalises
+        -- its own: never the minute and the doorstep of a search of a named person's
+        -- gender, age and ethnicity (docs/kpis.md, "Disclosure control")
+        {{ dbt.date_trunc('hour', 'stop_searches.searched_at') }} as searched_at,
         cast(stop_searches.search_type as varchar) as search_type,
         cast(stop_searches.neighbourhood_code as varchar) as neighbourhood_code,
         cast(neighbourhoods.lpa_code as varchar) as lpa_code,
-        cast(stop_searches.latitude as double) as latitude,
-        cast(stop_searches.longitude as double) as longitude,
+        cast(round(stop_searches.latitude, 2) as double) as latitude,
+        cast(round(stop_searches.longitude, 2) as double) as longitude,
         cast(stop_searches.is_part_of_policing_operation as boolean)
             as is_part_of_policing_operation,
         cast(stop_searches.policing_operation as varchar) as policing_operation,
