@@ -727,7 +727,7 @@ def equality(data: ReportData, words: wording.Words) -> list[dict[str, Html]]:
                     "equality_women", *(pct(k) for k in women),
                     when(cards[women[0]]["current_end"]),
                     figure_text(vawg, "current_value", "count"),
-                    figure_text(share, "value", "percent"),
+                    figure_text(share, "figure_value", "percent"),
                     period(vawg["current_start"], vawg["current_end"], article=True),
                 ),
             }
@@ -740,7 +740,7 @@ def equality(data: ReportData, words: wording.Words) -> list[dict[str, Html]]:
                 "ref": ref("11.2"),
                 "text": words.sentence(
                     "equality_minoritised",
-                    figure_text(figures["population_minoritised_pct"], "value", "percent"),
+                    figure_text(figures["population_minoritised_pct"], "figure_value", "percent"),
                     *(pct(k) for k in minoritised),
                     when(cards[minoritised[0]]["current_end"]),
                 ),
@@ -757,7 +757,9 @@ def equality(data: ReportData, words: wording.Words) -> list[dict[str, Html]]:
     ):
         first = figures[rate_ids[0]]
         rates = [
-            Markup("{} for {} people").format(figure_text(figures[r], "value", "ratio"), name)
+            Markup("{} for {} people").format(
+                figure_text(figures[r], "figure_value", "per_1000_population"), name
+            )
             for r, (_, name) in zip(rate_ids, groups, strict=True)
         ]
         out.append(

@@ -48,7 +48,7 @@ minoritised_population as (
         cast(null as date) as window_end,
         'Census 2021 population of the force area outside the White group, as a '
         || 'percentage of the whole (the Mixed and Other groups are approximations).'
-        as description
+            as description
     from populations
 
 ),
@@ -60,7 +60,9 @@ searches_by_group as (
         count(*) as searches
     from stop_searches
     cross join search_window
-    where stop_searches.searched_date between search_window.window_start and search_window.window_end
+    where
+        stop_searches.searched_date
+        between search_window.window_start and search_window.window_end
     group by stop_searches.officer_defined_ethnic_group
 
 ),
@@ -71,14 +73,14 @@ search_rates as (
         'stop_searches_per_1000_' || populations.ethnic_group as figure_id,
         'Stops and searches per 1,000 people: ' || populations.ethnic_group_name as figure_name,
         1000.0 * coalesce(searches_by_group.searches, 0) / populations.population_2021
-        as figure_value,
+            as figure_value,
         'per_1000_population' as unit,
         search_window.window_start,
         search_window.window_end,
         'Stops and searches of people the officer recorded as '
         || populations.ethnic_group_name
         || ' in the window, per 1,000 people of that group in the Census 2021 population.'
-        as description
+            as description
     from populations
     cross join search_window
     left join searches_by_group
@@ -97,7 +99,7 @@ vawg_share as (
         vawg.current_start as window_start,
         vawg.current_end as window_end,
         'VAWG crimes as a percentage of total recorded crime, over the current window.'
-        as description
+            as description
     from scorecard as vawg
     inner join scorecard as total
         on
@@ -121,7 +123,7 @@ final as (
 select
     figure_id,
     figure_name,
-    figure_value as value,
+    figure_value,
     unit,
     window_start,
     window_end,
