@@ -345,8 +345,8 @@ def draw(figure: Figure, data: ReportData, title: str) -> str:
     card = data.scorecard[figure.kpis[0]]
     desc = describe(figure, data)
     if figure.kind in ("service_level", "panels"):
-        fig, axes = plt.subplots(2, 1, figsize=(7.5, 5.4), sharex=True,
-                                 gridspec_kw={"hspace": 0.55})  # fmt: skip
+        fig, axes = plt.subplots(2, 1, figsize=(7.5, 6.8), sharex=False,
+                                 gridspec_kw={"hspace": 1.05})  # fmt: skip
         for i, (ax, kpi) in enumerate(zip(axes, figure.kpis, strict=True)):
             x, y = series(data, kpi)
             unit = unit_of(data, kpi)

@@ -634,12 +634,16 @@ def summary(data: ReportData, words: wording.Words) -> dict[str, object]:
                 ),
             )
         )
+    # force-wide signals of the latest month (the LPAs' are in their figures and tables)
+    force = [r for r in data.signals if r["area_code"] == "FORCE"]
+    latest = max((as_date(r["month_end"]) for r in force), default=None)
     signals = [
         words.sentence(
             "summary_signal", kpi_name(r), sourced(r, "area_name", str(r["area_name"])),
             when(r["month_end"]), str(r["special_cause"]), str(r["special_cause_direction"]),
         )
-        for r in data.signals
+        for r in force
+        if as_date(r["month_end"]) == latest
     ]  # fmt: skip
     return {
         "title": texts["title"],

@@ -189,8 +189,8 @@ def contradictions(text: str, row: dict[str, object]) -> list[str]:
     unit = str(row["unit"])
     change = row["change_value"] if unit == "percent" else row["change_pct"]
     out = []
-    says_down = re.search(r"\b(fell|reduction|decrease|fewer)\b", text)
-    says_up = re.search(r"\b(rose|increase|more)\b", text)
+    says_down = re.search(r"\b(fell|reduction|decrease)\b|\d fewer\)", text)
+    says_up = re.search(r"\b(rose|increase)\b|\d more\)", text)
     if change is not None and row["status"] != "in_development":
         if says_down and change > 0:
             out.append("a fall with a positive change")
