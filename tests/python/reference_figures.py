@@ -44,8 +44,8 @@ IN_DEVELOPMENT_KPIS = [
 # catalogue lags it two months); the others in section 4 end September 2025.
 DASHCAM_CURRENT_WINDOW = ("2024-08-01", "2025-07-31")
 
-# KPIs the report calls stable against the baseline (scorecard status stable: a change
-# under 1%): (kpi_id, paragraph).
+# KPIs the report calls stable against the baseline (a change under 1%, which the
+# scorecard's test finds no significant change): (kpi_id, paragraph).
 STABLE_AGAINST_BASELINE = [
     ("stops_firearm_recovered", "3.10"),
     ("stop_search_disproportionality_black", "8.6"),
