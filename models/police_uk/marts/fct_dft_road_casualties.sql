@@ -1,7 +1,9 @@
 {{ config(alias='fct_road_casualties') }}
 -- One row per casualty of the Department for Transport's road safety tables (STATS19),
 -- with its collision's date, police force and district: the same road casualty KPIs as
--- the force warehouse (killed; seriously injured as recorded, not adjusted).
+-- the force warehouse (killed; seriously injured as recorded, not adjusted). The force is
+-- the data.police.uk slug of the collision's STATS19 police_force, as every public fact
+-- has one (rates per resident and peer comparisons are per force).
 with
 
 casualties as (
@@ -13,6 +15,16 @@ casualties as (
 collisions as (
 
     select * from {{ ref('stg_dft__collisions') }}
+
+),
+
+forces as (
+
+    select distinct
+        force_slug,
+        stats19_police_force
+    from {{ ref('ref_police_forces') }}
+    where stats19_police_force is not null
 
 ),
 
@@ -30,6 +42,7 @@ final as (
         cast(collisions.collision_date as date) as collision_date,
         cast(collisions.collision_time as varchar) as collision_time,
         cast(collisions.police_force as integer) as police_force,
+        cast(forces.force_slug as varchar) as force,
         cast(collisions.local_authority_ons_district as varchar) as local_authority_ons_district,
         cast(casualties.casualty_class as integer) as casualty_class,
         cast(casualties.sex_of_casualty as integer) as sex_of_casualty,
@@ -47,6 +60,8 @@ final as (
     from casualties
     inner join collisions
         on casualties.collision_index = collisions.collision_index
+    left join forces
+        on collisions.police_force = forces.stats19_police_force
 
 )
 
