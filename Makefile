@@ -9,12 +9,19 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 export DO_NOT_TRACK := 1
+# VARS, ARCHIVE and FORCE reach the scripts as environment variables, their text exactly
+# as given (make neither expands nor exports the originals, the shell never parses them):
+# a quote or a $(...) in them is data, which the scripts check before anything runs.
+unexport VARS ARCHIVE FORCE
+export POLICE_DBT_VARS := $(value VARS)
+export POLICE_UK_ARCHIVE := $(value ARCHIVE)
+export POLICE_UK_FORCE := $(value FORCE)
 export POLICE_LANDING_DIR ?= $(CURDIR)/data/landing
 export POLICE_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/police.duckdb
 export POLICE_BUILD_PATH ?= $(CURDIR)/warehouse/build/police.duckdb
 export POLICE_VALIDATED_DIR ?= $(CURDIR)/warehouse/gate/validated
 
-.PHONY: setup system extracts run build rebuild run-public report docs test lint benchmark benchmark-public benchmark-increment clean
+.PHONY: setup system extracts run build rebuild rollback run-public report docs test lint benchmark benchmark-public benchmark-increment clean
 
 setup: $(VENV)/.installed
 
@@ -50,13 +57,25 @@ extracts: setup
 
 # Quality gate, then dbt build into the build database; publish to
 # warehouse/police.duckdb only if the gate and every model and test passed (else an
-# alert, and the published warehouse stays as it was).
+# alert, and the published warehouse stays as it was). VARS='{...}': dbt vars, checked.
+#
+# Exit codes: make itself exits 0 or 2 whatever a recipe returns (GNU make has no way to
+# pass a recipe's code on); the script's own code is in make's "Error N" line, e.g.
+# "make: *** [Makefile:..: rebuild] Error 75" for a run refused because another holds the
+# lock. A scheduler that needs 75 (EX_TEMPFAIL: try again later) calls the script, which
+# returns it whichever command was refused:
+#   .venv/bin/python scripts/run_pipeline.py [--rebuild | --rollback]
 build: setup
 	$(BIN)/python scripts/run_pipeline.py
 
 # The same, from the delivery already published (after a change of models or vars).
 rebuild: setup
 	$(BIN)/python scripts/run_pipeline.py --rebuild
+
+# The deployment published before the last one, back: warehouse, restricted file, gate
+# state and increment store together (under the run lock).
+rollback: setup
+	$(BIN)/python scripts/run_pipeline.py --rollback
 
 run: extracts build
 
@@ -65,7 +84,7 @@ run: extracts build
 #   make run-public [ARCHIVE=<folder or .zip>] [FORCE=<slug>]   (default: samples/)
 # Loading the same archive again changes nothing; a newer one replaces revised months.
 run-public: setup
-	$(BIN)/python scripts/run_public.py $(if $(ARCHIVE),--archive "$(ARCHIVE)") $(if $(FORCE),--force "$(FORCE)")
+	$(BIN)/python scripts/run_public.py
 
 # The board report from the published warehouse (after make run), HTML and PDF, in
 # reports/out/. VARS='{"current_start": "2024-07-01", "current_end": "2025-06-30"}' builds

@@ -1,5 +1,10 @@
 """Alerts for a run that stops: a short human summary on stderr, a machine-readable JSON
-file in the alerts folder, and the same JSON posted to POLICE_ALERT_WEBHOOK_URL if set."""
+file in the alerts folder, and the same JSON posted to POLICE_ALERT_WEBHOOK_URL if set.
+
+Alerts go wherever an operator's tools send them (a chat channel, a ticket), so they
+carry where (extract, line, column), which rule and a row's record key, never a row's
+other values (a victim's details stay in the gate's quarantine.csv and the restricted
+warehouse). The alert files are written without access for other users (mode 0640)."""
 
 from __future__ import annotations
 
@@ -86,7 +91,9 @@ def raise_alert(alert: Alert, alerts_dir: Path) -> Path:
     alerts_dir.mkdir(parents=True, exist_ok=True)
     stamp = alert.raised_at.replace(":", "").replace("-", "")
     path = alerts_dir / f"{stamp}-{alert.stage}-{alert.alert_id}.json"
-    path.write_text(alert.to_json() + "\n", encoding="utf-8")
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o640)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(alert.to_json() + "\n")
     print(f"Alert written to {path}", file=sys.stderr)
     url = os.environ.get(WEBHOOK_ENV)
     if url:

@@ -58,10 +58,14 @@ class VarsError(ValueError):
     pass
 
 
+# Vars the models read with a default of their own, not declared in dbt_project.yml.
+READ_WITH_DEFAULT: dict[str, Any] = {"windows_from_coverage": False}
+
+
 @cache
 def declared_vars(project_file: Path = PROJECT_DIR / "dbt_project.yml") -> dict[str, Any]:
     raw = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
-    return dict(raw.get("vars") or {})
+    return {**READ_WITH_DEFAULT, **dict(raw.get("vars") or {})}
 
 
 def _kind(default: object) -> str:

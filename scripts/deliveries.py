@@ -121,6 +121,7 @@ def store(
     window: tuple[date, date],
     applied: Path | None = None,
     digests: dict[str, str] | None = None,
+    manifest: Manifest | None = None,
 ) -> None:
     """Keep the rows of a published delivery (landing: the full delivery the gate
     accepted) for the next increment; `applied`: the landing folder the delivery came
@@ -146,6 +147,7 @@ def store(
         }
     kept = {
         "applied": digests,
+        "manifest": json.loads((manifest or Manifest()).to_json()),
         "window_start": window[0].isoformat(),
         "window_end": window[1].isoformat(),
     }
@@ -174,16 +176,66 @@ def increment_window(store_dir: Path, manifest: Manifest) -> tuple[date, date]:
     return window[0], max(window[1], month_end(max(manifest.months)))
 
 
-def already_applied(landing: Path, store_dir: Path) -> bool:
-    """The increment in `landing` is the one the store was last built from."""
+def already_applied(landing: Path, store_dir: Path, manifest: Manifest | None = None) -> bool:
+    """The increment in `landing` is the one the store was last built from: the same
+    files, byte for byte, under the same manifest (the same months named)."""
     path = store_dir / STORE_MANIFEST
     if not path.exists():
         return False
-    applied = json.loads(path.read_text(encoding="utf-8")).get("applied", {})
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    if manifest is not None and kept.get("manifest") != json.loads(manifest.to_json()):
+        return False
+    applied = kept.get("applied", {})
     files = {s.name: landing / s.file_name for s in SPECS if (landing / s.file_name).exists()}
     return bool(files) and all(
         applied.get(name) == sha256(path) for name, path in files.items()
     ) and set(files) == set(applied)  # fmt: skip
+
+
+def delivered_months(landing: Path) -> dict[str, set[str]]:
+    """Per delivered extract with an event date: the months (YYYY-MM) its rows are in."""
+    out: dict[str, set[str]] = {}
+    with duckdb.connect() as con:
+        for spec in SPECS:
+            path = landing / spec.file_name
+            column = month_column(spec)
+            if column is None or not path.exists():
+                continue
+            found = con.execute(
+                f"select distinct substr({ident(column)}, 1, 7) from ({_read(path, spec)}) "
+                f"where {ident(column)} is not null"
+            ).fetchall()
+            out[spec.name] = {str(m) for (m,) in found}
+    return out
+
+
+def check_months(landing: Path, manifest: Manifest) -> None:
+    """An increment's files hold exactly the months delivery.json names: a month named
+    that no file holds, or a month a file holds that is not named, is a DeliveryError
+    naming them (a delivery of one month for another would apply nothing, or the wrong
+    rows)."""
+    if not manifest.is_increment:
+        return
+    found = delivered_months(landing)
+    named = set(manifest.months)
+    held = set().union(*found.values()) if found else set()
+    wrong = []
+    absent = sorted(named - held)
+    if absent:
+        holds = ", ".join(sorted(held)) or "no dated rows"
+        wrong.append(
+            f"it names {', '.join(absent)}, but no file of the delivery holds a row of "
+            f"{'it' if len(absent) == 1 else 'them'} (the files hold {holds})"
+        )
+    for name, months in sorted(found.items()):
+        stray = sorted(months - named)
+        if stray:
+            wrong.append(f"{name}.csv holds rows of {', '.join(stray)}, which it does not name")
+    if wrong:
+        raise DeliveryError(
+            f"{landing / MANIFEST} (months {', '.join(manifest.months)}) does not match its "
+            "files: " + "; ".join(wrong)
+        )
 
 
 def assemble(landing: Path, store_dir: Path, out: Path, manifest: Manifest) -> list[str]:

@@ -11,6 +11,7 @@ printed and written to <out>/gate_result.json. Exit 2: bad arguments.
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-data-docs", action="store_true", help="skip GX Data Docs")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
+    os.umask(0o027)  # its outputs hold delivered rows: no access for other users
 
     config = GateConfig.from_json(args.config) if args.config else GateConfig()
     config = config.with_overrides(

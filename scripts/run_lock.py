@@ -1,10 +1,11 @@
 """One run at a time per warehouse: a lock file beside the published warehouse.
 
 The lock file (`.<warehouse>.run-lock`, e.g. warehouse/.police.duckdb.run-lock) holds the
-running process's pid, its start time and its command. A second run finds it, names the
-running one and leaves everything as it was (exit EX_TEMPFAIL, 75: try again later; no
-alert, nothing touched). A lock whose process is gone (a run killed with kill -9, a
-machine restarted) is stale: the next run says so and takes it over.
+running process's pid, its start time and its command. Every writer takes it: a run, a
+rebuild, a rollback (and, for the public warehouse, its runs and rollback). A second one
+finds it, names the running one and leaves everything as it was (exit EX_TEMPFAIL, 75:
+try again later; no alert, nothing touched). A lock whose process is gone (a run killed
+with kill -9, a machine restarted) is stale: the next run says so and takes it over.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class RunLock:
         )
         for _attempt in range(2):
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o640)
             except FileExistsError:
                 holder = self._read()
                 if holder is None:

@@ -3,12 +3,20 @@
     python scripts/run_pipeline.py [--rebuild] [dbt build options, e.g. --vars '{...}']
     python scripts/run_pipeline.py --rollback
 
-0. One run at a time: a second run while one is in progress names it and exits 75
-   (nothing touched, no alert); a lock left by a killed run is taken over
-   (scripts/run_lock.py). Extracts byte for byte the delivery already published: "The
-   warehouse is up to date with the delivery of <time>, nothing to do.", exit 0.
+0. Inputs first, before anything runs: the dbt vars (--vars, or POLICE_DBT_VARS as `make
+   VARS=...` passes them) are checked against dbt_project.yml (scripts/dbt_vars.py; a bad
+   one: a message and exit 2); a landing file that is not a regular file inside the
+   landing folder (a symbolic link to /etc/passwd) is refused by name, unread; an
+   increment's files must hold exactly the months its delivery.json names.
+   One run at a time: every writer (a run, a rebuild, a rollback) holds the run lock; a
+   second one while one is in progress names it and exits 75 (nothing touched, no
+   alert); a lock left by a killed run is taken over (scripts/run_lock.py). Every run
+   removes a dead publish's scratch files. Extracts byte for byte the delivery already
+   published: "The warehouse is up to date with the delivery of <time>, nothing to do.",
+   exit 0.
 1. Recover from a killed run (scratch files removed; the published warehouse is never
-   scratch).
+   scratch). Files the run writes have no access for other users (umask 027; the
+   published BI file 0640 for the BI readers' group, the restricted file 0600).
 2. The extract quality gate (scripts/quality) checks every extract in POLICE_LANDING_DIR
    (default data/landing) and writes validated copies, quarantine.csv, gate_result.json
    and GX Data Docs into POLICE_GATE_DIR/validated (default warehouse/gate/validated):
@@ -21,10 +29,13 @@
 4. If anything failed: an alert (stderr summary, JSON in POLICE_ALERTS_DIR, default
    warehouse/alerts/, webhook if POLICE_ALERT_WEBHOOK_URL is set), exit 1, and the
    published warehouse is untouched.
-5. Otherwise the build is published atomically to POLICE_WAREHOUSE_PATH (default
-   warehouse/police.duckdb), keeping the one it replaces in warehouse/previous/, and
-   only then does the gate remember the deliveries as accepted (POLICE_GATE_DIR/state).
-   Rows quarantined in a published run raise a notice (an alert that does not stop).
+5. Otherwise the build is published atomically as two files, the BI file
+   POLICE_WAREHOUSE_PATH (default warehouse/police.duckdb) and the restricted file
+   POLICE_RESTRICTED_PATH (default warehouse/restricted/police.duckdb), keeping the
+   deployment they replace (both files, the gate's state and the increment store) in
+   warehouse/previous/; only then does the gate remember the deliveries as accepted
+   (POLICE_GATE_DIR/state). Rows quarantined in a published run raise a notice (an alert
+   that does not stop). `--rollback` puts the whole previous deployment back.
 
 An increment (a landing folder whose delivery.json names its months) is first assembled
 with the rows of the delivery last published (warehouse/deliveries/current, kept after
@@ -46,26 +57,43 @@ import os
 import subprocess
 import sys
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from alerts import Alert, Problem, raise_alert
+from dbt_vars import VarsError, with_checked_vars
 from deliveries import (
     DeliveryError,
     Manifest,
     already_applied,
     assemble,
+    check_months,
     increment_window,
     read_manifest,
     sha256,
     store,
 )
-from publish import carry_over, previous_path, publish, recover, rollback
+from publish import (
+    Deployment,
+    NothingToRollBack,
+    carry_over,
+    previous_path,
+    publish,
+    recover,
+    remove_scratch,
+    restricted_default,
+    rollback,
+)
 from quality import SPECS, GateConfig, GateResult, record_accepted, run_gate
+from quality.files import unsafe_file
 from quality.state import DeliveryState
 from run_lock import BUSY_EXIT, Busy, RunLock, lock_path
+
+UMASK = 0o027  # files the warehouse writes: no access for other users
+BAD_ARGUMENTS = 2
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FAILED = {"error", "fail", "runtime error"}
@@ -83,16 +111,19 @@ def paths() -> tuple[Path, Path, Path]:
     return build, published, alerts
 
 
-def failing_rows(build: Path, relation: str | None, limit: int = 3) -> list[dict[str, object]]:
-    """A few of the rows a failed test stored (store_failures), as examples."""
-    if not relation or not build.exists():
-        return []
-    try:
-        with duckdb.connect(str(build), read_only=True) as con:
-            result = con.sql(f"select * from {relation} limit {limit}")
-            return [dict(zip(result.columns, row, strict=True)) for row in result.fetchall()]
-    except duckdb.Error:
-        return []
+def deployment(published: Path) -> Deployment:
+    """What a publish of the force warehouse changes, kept and rolled back together."""
+    gate_dir = from_env("POLICE_GATE_DIR", "warehouse/gate")
+    restricted = from_env("POLICE_RESTRICTED_PATH", str(restricted_default(published)))
+    return Deployment(published, restricted, gate_dir / "state", store_path(published))
+
+
+def private_dirs(*folders: Path) -> None:
+    """Folders that hold delivered rows (the gate's, the store, the build): the owner's
+    only."""
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
 
 
 def dbt_failures(target_dir: Path, build: Path) -> list[Problem]:
@@ -109,11 +140,11 @@ def dbt_failures(target_dir: Path, build: Path) -> list[Problem]:
             level="stop",
             count=result.get("failures"),
             message=result.get("message") or "",
-            # a failed model (e.g. a contract constraint) has no failing rows stored; its
-            # relation would be the previous build's table
+            # no example rows: an alert never carries a row's values (the failing rows
+            # stay in the build database, schema test_failures, for the operator)
             examples=(
-                failing_rows(build, result.get("relation_name"))
-                if result["unique_id"].startswith("test.")
+                [{"failing_rows": result.get("relation_name")}]
+                if result["unique_id"].startswith("test.") and result.get("relation_name")
                 else []
             ),
         )
@@ -224,13 +255,20 @@ def dbt_build(
 
 
 def publish_and_accept(
-    gated: GateResult, build: Path, published: Path, alerts_dir: Path
+    gated: GateResult, build: Path, published: Path | Deployment, alerts_dir: Path
 ) -> Path | None:
     """Publish the passed build, then let the gate remember its deliveries; a notice
     (an alert that does not stop) if rows were quarantined. Returns the kept previous
     warehouse, if any."""
-    kept = publish(build, published)
-    print(f"Published {published}" + (f" (previous kept at {kept})" if kept else ""))
+    d = published if isinstance(published, Deployment) else Deployment(
+        published, restricted_default(published), gate_state=Path(gated.settings["state_dir"])
+    )  # fmt: skip
+    published = d.published
+    kept = publish(build, d)
+    print(
+        f"Published {published} and {d.restricted}"
+        + (f" (the deployment they replace kept in {kept.parent})" if kept else "")
+    )
     if not gated.settings["rerun_of_latest_delivery"]:
         record_accepted(gated.settings["state_dir"], gated.extracts)
     quarantined = sum(r.quarantined or 0 for r in gated.extracts.values())
@@ -262,18 +300,33 @@ def up_to_date(landing: Path, state_dir: Path, published: Path) -> str | None:
     return max(d.accepted_at for d in latest.values() if d is not None)
 
 
-def run(dbt_args: list[str], rebuild: bool = False) -> int:
-    build, published, alerts_dir = paths()
+def locked(published: Path, work: Callable[[], int]) -> int:
+    """Run `work` holding the run lock of the warehouse; exit 75 if another holds it."""
     try:
         with RunLock(lock_path(published)) as lock:
             if lock.stale:
                 print(f"Took over the lock of a run that is no longer running: "
                       f"{lock.stale.describe()}")  # fmt: skip
-            return _run(dbt_args, rebuild, build, published, alerts_dir)
+            return work()
     except Busy as busy:
         print(f"Another run is in progress ({busy.holder.describe()}; lock {busy.path}): "
               "nothing done.", file=sys.stderr)  # fmt: skip
         return BUSY_EXIT
+
+
+def run(dbt_args: list[str], rebuild: bool = False) -> int:
+    build, published, alerts_dir = paths()
+    return locked(published, lambda: _run(dbt_args, rebuild, build, published, alerts_dir))
+
+
+def unsafe_landing(landing: Path) -> list[Problem]:
+    """Landing files that must not be read (not regular files inside the folder)."""
+    names = [spec.file_name for spec in SPECS] + ["delivery.json"]
+    return [
+        Problem(where=name, rule="not_a_regular_file", message=why + ": refused, not read")
+        for name in names
+        if (why := unsafe_file(landing, name))
+    ]
 
 
 def store_path(published: Path) -> Path:
@@ -285,10 +338,30 @@ def _run(dbt_args: list[str], rebuild: bool, build: Path, published: Path, alert
     gate_dir = from_env("POLICE_GATE_DIR", "warehouse/gate")
     landing = from_env("POLICE_LANDING_DIR", "data/landing")
     store_dir = store_path(published)
+    d = deployment(published)
+    removed = remove_scratch(d)  # a dead publish's scratch, whatever this run does
+    if removed:
+        print(f"Removed scratch files of the last run: {', '.join(p.name for p in removed)}")
+    unsafe = unsafe_landing(landing)
+    if unsafe:
+        raise_alert(
+            Alert(
+                stage="gate",
+                summary=f"landing files refused: {', '.join(p.where for p in unsafe)}",
+                problems=unsafe,
+                published_warehouse=str(published),
+            ),
+            alerts_dir,
+        )
+        return 1
     try:
         manifest = read_manifest(landing)
+        check_months(landing, manifest)
         if manifest.is_increment:
-            done = not rebuild and published.exists() and already_applied(landing, store_dir)
+            done = (
+                not rebuild and published.exists()
+                and already_applied(landing, store_dir, manifest)
+            )  # fmt: skip
             delivered = f"the increment of {', '.join(manifest.months)}" if done else None
         else:
             delivered = None if rebuild else up_to_date(landing, gate_dir / "state", published)
@@ -312,10 +385,10 @@ def _run(dbt_args: list[str], rebuild: bool, build: Path, published: Path, alert
             alerts_dir,
         )
         return 1
-    removed = recover(build, published)
+    removed = recover(build, d)
     if removed:
         print(f"Removed scratch files of the last run: {', '.join(p.name for p in removed)}")
-    build.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(build.parent, gate_dir)
 
     gated = gate(published, alerts_dir, rebuild, gate_landing, config)
     if gated is None:
@@ -326,14 +399,16 @@ def _run(dbt_args: list[str], rebuild: bool, build: Path, published: Path, alert
     env = publish_env(gated)
     if not dbt_build(dbt_args, build, published, gated.output_dir, alerts_dir, target_dir, env):
         return 1
-    publish_and_accept(gated, build, published, alerts_dir)
+    publish_and_accept(gated, build, d, alerts_dir)
     try:  # the rows the next increment is applied to
+        private_dirs(store_dir.parent)
         store(
             gate_landing,
             store_dir,
             (config.window_start, config.window_end),
             applied=landing if manifest.is_increment else None,
             digests={name: r.sha256 for name, r in gated.extracts.items() if r.sha256},
+            manifest=manifest,
         )
     except (duckdb.Error, OSError) as error:
         print(
@@ -356,15 +431,35 @@ def publish_env(gated: GateResult) -> dict[str, str]:
     }
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["--rollback"]:
-        _build, published, _alerts = paths()
-        rollback(published)
-        print(f"Rolled back {published} to {previous_path(published)}")
+def roll_back() -> int:
+    """Put the previous deployment back (under the run lock): the BI and restricted
+    files, the gate's state and the increment store together."""
+    _build, published, _alerts = paths()
+
+    def work() -> int:
+        try:
+            restored = rollback(deployment(published))
+        except NothingToRollBack as error:
+            print(f"Nothing rolled back: {error}", file=sys.stderr)
+            return 1
+        others = [f"{part.replace('_', ' ')} ({path})" for part, path in restored.items()]
+        print(f"Rolled back {published} to {previous_path(published)}: " + ", ".join(others))
         return 0
-    if "--rebuild" in argv:
-        return run([a for a in argv if a != "--rebuild"], rebuild=True)
-    return run(argv)
+
+    return locked(published, work)
+
+
+def main(argv: list[str]) -> int:
+    os.umask(UMASK)
+    if argv[:1] == ["--rollback"]:
+        return roll_back()
+    rebuild = "--rebuild" in argv
+    try:
+        dbt_args = with_checked_vars([a for a in argv if a != "--rebuild"])
+    except VarsError as error:
+        print(f"run_pipeline: {error}; nothing was run.", file=sys.stderr)
+        return BAD_ARGUMENTS
+    return run(dbt_args, rebuild=rebuild)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ without DfT's collision and casualty tables; default: the bundled real sample
    the one it replaces kept in warehouse/previous/), saying how many figures moved; only
    then does the store take the new files. A stopped run (alert, exit 1) leaves the
    published warehouse and the store as they were; the force warehouse is never touched.
-One run at a time (scripts/run_lock.py): a second one names the first and exits 75.
+One run at a time (scripts/run_lock.py), a rollback included: a second one names the
+first and exits 75. --force is a slug, --archive must exist, --vars are checked
+(scripts/dbt_vars.py): a bad one exits 2 before anything runs.
 """
 
 from __future__ import annotations
@@ -42,14 +44,24 @@ import duckdb
 import yaml
 
 from alerts import Alert, Problem, raise_alert
+from dbt_vars import SLUG, VarsError, check_vars, vars_from
 from police_uk.archive import list_archive
 from police_uk.assemble import Assembled, assemble
 from police_uk.store import Plan, Store
-from publish import carry_over, previous_path, recover, rollback
+from publish import Deployment, NothingToRollBack, carry_over, previous_path, recover, rollback
 from quality import GateConfig, GateResult, run_gate
 from quality.contracts import PUBLIC_SPECS
-from run_lock import BUSY_EXIT, Busy, RunLock, lock_path
-from run_pipeline import PROJECT_DIR, dbt_build, from_env, publish_and_accept, publish_env
+from run_pipeline import (
+    BAD_ARGUMENTS,
+    PROJECT_DIR,
+    UMASK,
+    dbt_build,
+    from_env,
+    locked,
+    private_dirs,
+    publish_and_accept,
+    publish_env,
+)
 
 SAMPLE_ARCHIVE = PROJECT_DIR / "samples"
 REVISION_FLOOR = 0.5  # a revised file with under half the rows of the one it replaces
@@ -82,6 +94,15 @@ class Paths:
     @property
     def build(self) -> Path:
         return self.work / "build" / "police_uk.duckdb"
+
+    @property
+    def deployment(self) -> Deployment:
+        """What a publish changes, kept and rolled back together (scripts/publish.py)."""
+        restricted = from_env(
+            "POLICE_UK_RESTRICTED_PATH",
+            str(self.published.parent / "restricted" / self.published.name),
+        )
+        return Deployment(self.published, restricted, self.gate_state, self.store)
 
     @property
     def target(self) -> Path:
@@ -135,13 +156,11 @@ def windows(assembled: Assembled) -> dict[str, object]:
 
 
 def with_vars(dbt_args: list[str], computed: dict[str, object]) -> list[str]:
-    """dbt's arguments with one --vars: the computed windows, overridden by the user's."""
-    args, user = list(dbt_args), {}
-    if "--vars" in args:
-        at = args.index("--vars")
-        user = yaml.safe_load(args[at + 1]) or {}
-        del args[at : at + 2]
-    merged = {**computed, **user}
+    """dbt's arguments with one --vars: the computed windows, overridden by the user's
+    (checked: scripts/dbt_vars.py)."""
+    args, text = vars_from(dbt_args)
+    user = check_vars(text)
+    merged = check_vars({**computed, **user})
     return [*args, "--vars", yaml.safe_dump(merged, default_flow_style=True).strip()]
 
 
@@ -260,22 +279,13 @@ def gate(p: Paths) -> GateResult:
 
 def run(archive: Path, force: str | None, dbt_args: list[str], rebuild: bool, reset: bool) -> int:
     p = paths()
-    try:
-        with RunLock(lock_path(p.published)) as lock:
-            if lock.stale:
-                print(f"Took over the lock of a run that is no longer running: "
-                      f"{lock.stale.describe()}")  # fmt: skip
-            return _run(p, archive, force, dbt_args, rebuild, reset)
-    except Busy as busy:
-        print(f"Another run is in progress ({busy.holder.describe()}; lock {busy.path}): "
-              "nothing done.", file=sys.stderr)  # fmt: skip
-        return BUSY_EXIT
+    return locked(p.published, lambda: _run(p, archive, force, dbt_args, rebuild, reset))
 
 
 def _run(
     p: Paths, archive: Path, force: str | None, dbt_args: list[str], rebuild: bool, reset: bool
 ) -> int:
-    removed = recover(p.build, p.published)
+    removed = recover(p.build, p.deployment)  # any run, an up-to-date one too
     if removed:
         print(f"Removed scratch files of the last run: {', '.join(x.name for x in removed)}")
     listing = list_archive(archive, force)
@@ -321,14 +331,14 @@ def _run(
         raise_alert(gated.to_alert(str(p.published)), p.alerts)
         return 1
 
-    p.build.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(p.work, p.build.parent)
     args = with_vars(dbt_args, windows(assembled))
     env = {"POLICE_WAREHOUSE": "police_uk", **publish_env(gated)}
     carry_over(p.published, p.build)
     if not dbt_build(args, p.build, p.published, gated.output_dir, p.alerts, p.target, env):
         return 1
     moved = figures_moved(p.build, p.published)
-    publish_and_accept(gated, p.build, p.published, p.alerts)
+    publish_and_accept(gated, p.build, p.deployment, p.alerts)
     if reset:
         store.reset()
     store.commit(plan, {path: int(f["rows"]) for path, f in assembled.files.items()})  # type: ignore[call-overload]
@@ -345,14 +355,42 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--reset", action="store_true", help="forget the files loaded before")
     parser.add_argument("--rollback", action="store_true", help="put the previous one back")
     known, dbt_args = parser.parse_known_args(argv)
+    os.umask(UMASK)
     if known.rollback:
-        published = paths().published
-        rollback(published)
-        print(f"Rolled back {published} to {previous_path(published)}")
-        return 0
-    archive = known.archive or Path(os.environ.get("ARCHIVE") or SAMPLE_ARCHIVE)
-    force = known.force or os.environ.get("FORCE") or None
+        return roll_back()
+    # make run-public passes ARCHIVE and FORCE as environment variables (no shell parse)
+    named = os.environ.get("POLICE_UK_ARCHIVE") or os.environ.get("ARCHIVE")
+    archive = known.archive or Path(named or SAMPLE_ARCHIVE)
+    force = known.force or os.environ.get("POLICE_UK_FORCE") or os.environ.get("FORCE") or None
+    try:
+        if force is not None and not SLUG.fullmatch(force):
+            raise VarsError(
+                f"force {force!r} is not a data.police.uk force slug (lower-case letters, "
+                "digits and '-', e.g. west-yorkshire)"
+            )
+        if not archive.exists():
+            raise VarsError(f"archive {str(archive)!r} does not exist")
+        check_vars(vars_from(dbt_args)[1])
+    except VarsError as error:
+        print(f"run_public: {error}; nothing was run.", file=sys.stderr)
+        return BAD_ARGUMENTS
     return run(archive, force, dbt_args, known.rebuild, known.reset)
+
+
+def roll_back() -> int:
+    """Put the previous public deployment back, under the run lock."""
+    p = paths()
+
+    def work() -> int:
+        try:
+            rollback(p.deployment)
+        except NothingToRollBack as error:
+            print(f"Nothing rolled back: {error}", file=sys.stderr)
+            return 1
+        print(f"Rolled back {p.published} to {previous_path(p.published)}, with its store")
+        return 0
+
+    return locked(p.published, work)
 
 
 if __name__ == "__main__":

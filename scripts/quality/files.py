@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,8 +63,26 @@ def _decode_errors(body: bytes, first_line: int, facts: FileFacts) -> None:
                 facts.bad_encoding_lines.append((first_line + offset, text[:300]))
 
 
+def unsafe_file(landing: Path, name: str) -> str | None:
+    """Why the landing file `name` must not be read, without reading it: not a regular
+    file (a symbolic link, e.g. to /etc/passwd; a folder, a device, a pipe) or not inside
+    the landing folder. None for a regular file inside it, or no file at all."""
+    path = landing / name
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return f"{path} is a symbolic link (to {os.readlink(path)}), not a delivered file"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path} is not a regular file"
+    if path.resolve().parent != landing.resolve():
+        return f"{path} is not inside the landing folder {landing.resolve()}"
+    return None
+
+
 def inspect_file(path: Path) -> FileFacts:
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():
         return FileFacts(path=path, exists=False)
     facts = FileFacts(path=path, exists=True)
     digest = hashlib.sha256()

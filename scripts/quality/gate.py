@@ -53,7 +53,7 @@ from .checks import (
 )
 from .config import GateConfig
 from .contracts import SPECS, ExtractSpec, ordered
-from .files import FileFacts, compare_header, inspect_file
+from .files import FileFacts, compare_header, inspect_file, unsafe_file
 from .load import TRUNCATION_ERRORS, Loaded, ident, literal, load_extract
 from .months import (
     MISSING_EXPECTED,
@@ -72,7 +72,7 @@ QUARANTINE_FILE = "quarantine.csv"
 DELIVERIES_FILE = "deliveries.csv"
 RESULT_FILE = "gate_result.json"
 WORK_DIR = ".gate-work"
-QUARANTINE_COLUMNS = ("extract", "line", "rule", "column", "row", "all_rules")
+QUARANTINE_COLUMNS = ("extract", "line", "rule", "column", "record_key", "row", "all_rules")
 DELIVERY_COLUMNS = (
     "extract",
     "file",
@@ -283,6 +283,9 @@ def _bytes_problems(
     whole_delivery_same: bool,
 ) -> list[Problem]:  # fmt: skip
     f = spec.file_name
+    unsafe = unsafe_file(facts.path.parent, f)
+    if unsafe:
+        return [Problem(f, "not_a_regular_file", "stop", message=unsafe + ": refused, not read")]
     if not facts.exists:
         return [Problem(f, "missing_file", "stop", message=f"{facts.path} was not delivered")]
     if facts.blank:
@@ -297,10 +300,23 @@ def _bytes_problems(
                 count=facts.bad_encoding_count,
                 message="lines that are not UTF-8 (e.g. Windows-1252 text); first at line "
                 f"{facts.bad_encoding_lines[0][0]}",
-                examples=[{"line": n, "text": t} for n, t in facts.bad_encoding_lines],
+                examples=[{"line": n} for n, _ in facts.bad_encoding_lines],
             )
         )
-    for h in compare_header(facts.header or [], spec.column_names):
+    header = facts.header or []
+    if header and not set(header) & set(spec.column_names):
+        # not a header at all (a file without one, or another file): its first line may
+        # be a row, whose values an alert must not carry
+        return [
+            Problem(
+                f, "missing_column", "stop", column=", ".join(spec.column_names),
+                message=f"the first line ({len(header)} fields) shares no column name with "
+                "the contract: a file without its header, or another file (its values are "
+                "not repeated here)",
+                examples=[{"line": 1}],
+            )
+        ]  # fmt: skip
+    for h in compare_header(header, spec.column_names):
         out.append(
             Problem(
                 f,
@@ -370,7 +386,7 @@ def _load_problems(
                 count=1,
                 message=f"the last line ({last}) is cut mid-row ({truncated[0].error.lower()})"
                 + ("" if facts.ends_with_newline else ", no final newline"),
-                examples=[{"line": r.line, "text": r.text[:300]} for r in truncated],
+                examples=[{"line": r.line} for r in truncated],
             )
         )
     if loaded.layout_error:
@@ -503,6 +519,7 @@ def _verdict(
         )
         select
             {literal(name)} as extract, firsts.line, firsts.rule, firsts.col as "column",
+            case when v.__line is not null then {record_key_sql(spec, "v")} end as record_key,
             case when v.__line is not null then to_json({{{pack}}})::varchar
                  else to_json({{'raw_line': r.raw}})::varchar end as "row",
             all_rules.all_rules
@@ -531,17 +548,19 @@ def _row_problems(
     plan: CheckPlan,
     verdict: Verdict,
 ) -> list[Problem]:
+    """A problem per rule and column, its examples the first lines with their record key
+    only (an alert never carries a row's other values: they stay in quarantine.csv and the
+    restricted warehouse)."""
     wanted = sorted({n for _, lines in verdict.lines_by_label.values() for n in lines})
-    examples = _row_examples(con, spec, loaded.view, wanted)
-    raw = {r.line: {"line": r.line, "raw_line": r.text[:300]} for r in loaded.rejects}
+    keys = _record_keys(con, spec, loaded.view, wanted)
     sample = "" if verdict.complete else " (quarantine.csv lists a sample: the extract stops)"
     out = []
     for (rule, column), (count, lines) in verdict.lines_by_label.items():
         note = sample
         if rule == "unknown_code":
             check = next(c for c in plan.checks if c.rule == rule and c.column == column)
-            listed = ", ".join(f"{v!r} ({n:,})" for v, n in unknown_values(con, loaded.view, check))
-            note = f"; most frequent: {listed}" + sample
+            distinct = len(unknown_values(con, loaded.view, check))
+            note = f" ({distinct}{'+' if distinct >= 5 else ''} distinct values)" + sample
         out.append(
             Problem(
                 spec.file_name,
@@ -550,7 +569,10 @@ def _row_problems(
                 count=count,
                 column=column,
                 message=f"{count:,} rows quarantined: {RULE_TEXT.get(rule, rule)}{note}",
-                examples=[examples.get(n) or raw.get(n, {"line": n}) for n in lines],
+                examples=[
+                    {"line": n, "column": column, "rule": rule, "record_key": keys.get(n)}
+                    for n in lines
+                ],
             )
         )
     return out
@@ -595,6 +617,24 @@ def _row_examples(
         int(r[0]): {"line": int(r[0]), **dict(zip(spec.column_names, r[1:], strict=True))}
         for r in rows
     }
+
+
+def record_key_sql(spec: ExtractSpec, alias: str = "") -> str:
+    """A row's record key as text: its key columns, joined by '|'."""
+    prefix = f"{alias}." if alias else ""
+    return "concat_ws('|', " + ", ".join(f"{prefix}{ident(c)}" for c in spec.key) + ")"
+
+
+def _record_keys(
+    con: duckdb.DuckDBPyConnection, spec: ExtractSpec, view: str, lines: list[int]
+) -> dict[int, str]:
+    if not lines:
+        return {}
+    listed = ", ".join(str(int(n)) for n in lines)
+    rows = con.execute(
+        f"select __line, {record_key_sql(spec)} from {view} where __line in ({listed})"
+    ).fetchall()
+    return {int(n): str(k) for n, k in rows}
 
 
 def _ref_tables(

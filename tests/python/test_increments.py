@@ -1,7 +1,9 @@
 """Monthly increments (scripts/deliveries.py): a warehouse published from a delivery
 that ends in August 2025, then given the September increment, has the same marts as one
-built from the whole delivery at once; the same increment again is a no-op; an
-increment with nothing to apply to, or with rows outside its months, is refused."""
+built from the whole delivery at once; the same increment again is a no-op, but not
+under a delivery.json naming other months; rolled back, the increment delivered again is
+applied again; an increment with nothing to apply to, or whose files do not hold the
+months it names, is refused."""
 
 from __future__ import annotations
 
@@ -78,6 +80,37 @@ def test_an_increment_builds_the_marts_a_whole_delivery_builds(
     assert again.returncode == 0, again.stderr[-2000:]
     assert "up to date with the delivery of the increment of 2025-09" in again.stdout
 
+    # The same files under a delivery.json that names a month they do not hold: stopped,
+    # not "up to date" (the months named are checked against the files, every time).
+    manifest = deliveries["september"] / MANIFEST
+    named = manifest.read_text()
+    published = increment.published.read_bytes()
+    manifest.write_text('{"kind": "increment", "months": ["2025-10"]}')
+    try:
+        wrong = increment.run()
+    finally:
+        manifest.write_text(named)
+    assert wrong.returncode == 1, wrong.stdout[-2000:]
+    assert "does not match its files" in wrong.stderr
+    said = str(increment.alerts_of("gate")[-1]["problems"][0]["message"])  # type: ignore[index]
+    assert "names 2025-10, but no file of the delivery holds a row of it" in said
+    assert "crimes.csv holds rows of 2025-09, which it does not name" in said
+    assert increment.published.read_bytes() == published
+
+    # Rolled back (the warehouse, the gate's state and the store together), the same
+    # increment delivered again is applied again: published, not "up to date".
+    rolled = increment.run("--rollback")
+    assert rolled.returncode == 0, rolled.stderr[-2000:]
+    with duckdb.connect(str(increment.published), read_only=True) as con:
+        (september,) = con.sql(
+            "select count(*) from marts.fct_crimes where recorded_date >= '2025-09-01'"
+        ).fetchone()
+    assert september == 0  # August's warehouse is back
+    redelivered = increment.run()
+    assert redelivered.returncode == 0, redelivered.stdout[-3000:] + redelivered.stderr[-3000:]
+    assert "Increment crimes: months 2025-09 delivered, the rest kept" in redelivered.stdout
+    assert "Published " in redelivered.stdout
+
     whole = Warehouse(tmp_path / "whole", deliveries["whole"])
     result = whole.run()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -107,9 +140,11 @@ def test_an_increment_with_rows_outside_its_months_is_refused(
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     wrong = tmp_path / "wrong"
     shutil.copytree(deliveries["september"], wrong)
-    (wrong / MANIFEST).write_text('{"kind": "increment", "months": ["2025-10"]}')
+    (wrong / MANIFEST).write_text('{"kind": "increment", "months": ["2025-08"]}')
     before = (root / "warehouse" / "police.duckdb").read_bytes()
-    result = Warehouse(root, wrong).run()
+    deployment = Warehouse(root, wrong)
+    result = deployment.run()
     assert result.returncode == 1
-    assert "rows outside the increment's months (2025-10)" in result.stderr
+    said = str(deployment.alerts_of("gate")[-1]["problems"][0]["message"])  # type: ignore[index]
+    assert "holds rows of 2025-09, which it does not name" in said
     assert (root / "warehouse" / "police.duckdb").read_bytes() == before

@@ -1,8 +1,10 @@
 """Safe publishing: dbt never writes the published warehouse; only a delivery that passed
-the extract gate and a build that passed every test replace it, atomically; a stopped,
-failed or killed run leaves it byte-for-byte as it was, with an alert; readers and
-builds never block each other; quarantined rows are in the published warehouse's
-quality tables."""
+the extract gate and a build that passed every test replace it, atomically, as a BI file
+and a restricted file; a stopped, failed or killed run leaves them byte-for-byte as they
+were, with an alert; readers and builds never block each other; every writer takes the
+run lock (a refused one exits 75); a rollback puts the whole deployment back; what the
+warehouse writes has no access for other users, and no alert or BI table carries a
+quarantined row's values."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class Warehouse:
         self.root = root
         self.landing = landing
         self.published = root / "warehouse" / "police.duckdb"
+        self.restricted = root / "warehouse" / "restricted" / "police.duckdb"
         self.build = root / "warehouse" / "build" / "police.duckdb"
         self.alerts = root / "warehouse" / "alerts"
         self.gate = root / "warehouse" / "gate"
@@ -135,10 +138,39 @@ def test_published_warehouse_reads_no_extract(deployed: Warehouse) -> None:
             except duckdb.Error as error:
                 broken.append((schema, view, str(error)[:120]))
     assert broken == [], "a published view that cannot be read"
-    assert {"marts", "intermediate", "reference", "quality"} <= schemas
-    assert not schemas & {"staging", "test_failures"}
+    assert {"marts", "reference", "quality"} <= schemas
+    assert not schemas & {"staging", "test_failures", "intermediate", "restricted"}
     assert views_over_files == []
     assert facts == 12
+
+
+def test_the_restricted_schema_is_published_apart_and_nothing_is_open_to_others(
+    deployed: Warehouse,
+) -> None:
+    """The same publish writes the restricted file (mode 0600 in a 0700 folder): the
+    restricted schema, the quarantine's raw rows among it; the BI file is 0640; nothing
+    the warehouse wrote (files, folders, alerts, the kept deployment) is open to other
+    users."""
+    assert deployed.restricted.exists()
+    assert deployed.restricted.stat().st_mode & 0o777 == 0o600
+    assert deployed.restricted.parent.stat().st_mode & 0o777 == 0o700
+    assert deployed.published.stat().st_mode & 0o777 == 0o640
+    with duckdb.connect(str(deployed.restricted), read_only=True) as con:
+        schemas = {r[0] for r in con.sql("select schema_name from duckdb_tables()").fetchall()}
+        tables = {r[0] for r in con.sql("select table_name from duckdb_tables()").fetchall()}
+    assert schemas == {"restricted"} and "extract_quarantine_rows" in tables
+    with duckdb.connect(str(deployed.published), read_only=True) as con:
+        (columns,) = con.sql(
+            "select list(column_name) from duckdb_columns() where schema_name = 'quality' "
+            "and table_name = 'extract_quarantine'"
+        ).fetchone()  # type: ignore[misc]
+    assert "row" not in columns and "record_key" in columns
+    open_to_others = [
+        str(path)
+        for path in [deployed.root / "warehouse", *(deployed.root / "warehouse").rglob("*")]
+        if not path.is_symlink() and path.stat().st_mode & 0o007
+    ]
+    assert open_to_others == []
 
 
 def test_a_fact_rule_stops_dbt_without_the_gate(small_landing: Path, tmp_path: Path) -> None:
@@ -189,9 +221,26 @@ def test_a_second_run_is_refused_while_one_runs(deployed: Warehouse) -> None:
         while not lock.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         alerts = len(list(deployed.alerts.glob("*.json")))
+        before = sha256(deployed.published)
         second = deployed.run("--rebuild")
         assert second.returncode == 75
         assert f"Another run is in progress (pid {first.pid}, started " in second.stderr
+        # a rollback is a writer too: refused while the rebuild runs, nothing touched
+        rollback = subprocess.run(
+            [sys.executable, str(PIPELINE), "--rollback"], cwd=PROJECT_DIR,
+            env=deployed.env(), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert rollback.returncode == 75, rollback.stdout + rollback.stderr
+        assert f"Another run is in progress (pid {first.pid}, " in rollback.stderr
+        assert sha256(deployed.published) == before
+        # make cannot exit 75 itself (GNU make exits 2 for any failed recipe): it names
+        # the script's code, which a scheduler reads from the script (docs/publishing.md)
+        made = subprocess.run(
+            ["make", "--no-print-directory", "rebuild"], cwd=PROJECT_DIR, env=deployed.env(),
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert made.returncode == 2, made.stdout + made.stderr
+        assert "Another run is in progress" in made.stderr and "Error 75" in made.stderr
         assert len(list(deployed.alerts.glob("*.json"))) == alerts
     finally:
         assert first.wait(timeout=600) == 0
@@ -242,7 +291,10 @@ def test_failed_build_alerts_and_leaves_published_unchanged(deployed: Warehouse)
     finally:
         last_day.close()
     assert failed[crimes_test]["count"] == expected > 0
-    assert failed[crimes_test]["examples"]
+    # no row values in an alert: where the failing rows are, not what they hold
+    assert failed[crimes_test]["examples"] == [
+        {"failing_rows": failed[crimes_test]["examples"][0]["failing_rows"]}  # type: ignore[index]
+    ]
     assert alert["published_unchanged"] is True
     assert "run_results" in alert["links"]  # type: ignore[operator]
     assert received and json.loads(received[0]) == alert
@@ -261,7 +313,14 @@ STOP_FAULTS = [
     ),
     "calls_missing_last_month",
     "crimes_half_month",
+    "crimes_short_month",
 ]
+# What the plausibility stops must name: the measure or month, the value and the band.
+NAMED = {
+    "crimes_short_month": ("2025-09", "rows in 2025-09, outside the band "),
+    "return_headcount_typo": ("workforce.officers_headcount", "81,240 for 2025-09-30",
+                              "outside the band "),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", STOP_FAULTS)
@@ -296,6 +355,8 @@ def test_a_stopped_gate_alerts_and_leaves_published_unchanged(
         for p in stops
     ), stops
     assert f"{fault.extract}.csv: {fault.rule}" in result.stderr
+    for words in NAMED.get(kind, ()):
+        assert any(words in str(p["message"]) for p in stops), (words, stops)
     if kind == "over_threshold":  # the row checks ran: their Data Docs are linked
         assert Path(alert["links"]["data_docs"]).exists()  # type: ignore[index]
 
@@ -328,6 +389,30 @@ def test_quarantined_rows_are_published_with_the_rule_and_line(
     (notice,) = deployment.alerts_of("gate")
     assert notice["published_unchanged"] is False
     assert "quarantined" in str(notice["summary"])
+
+    # The quarantined rows' values: in the restricted file only, never in an alert (file
+    # or webhook: the same JSON) nor in the BI file.
+    lines = (tmp_path / "landing" / "incidents.csv").read_text().splitlines()
+    rows = [lines[n - 1].split(",") for n in manifest["lines"]]  # type: ignore[union-attr]
+    values = {v for row in rows for v in row[1:] if len(v) >= 4}  # created_at, category ...
+    keys = {row[0] for row in rows}
+    text = json.dumps(notice)
+    assert values and not [v for v in values if v in text]
+    for problem in notice["problems"]:  # type: ignore[union-attr]
+        for example in problem["examples"]:
+            assert set(example) <= {"line", "column", "rule", "record_key"}, example
+    shown = {e["record_key"] for p in notice["problems"] for e in p["examples"]}  # type: ignore[union-attr,index]
+    assert shown and shown <= keys
+    with duckdb.connect(str(deployment.published), read_only=True) as con:
+        bi = json.dumps(con.sql("select * from quality.extract_quarantine").fetchall(), default=str)
+    assert not [v for v in values if v in bi]
+    with duckdb.connect(str(deployment.restricted), read_only=True) as con:
+        raw = con.sql(
+            "select record_key, \"row\" from restricted.extract_quarantine_rows "
+            "where extract = 'incidents'"
+        ).fetchall()
+    assert {k for k, _ in raw} == keys
+    assert all(v in " ".join(r for _, r in raw) for v in values)
 
 
 def test_reader_holding_the_warehouse_never_blocks_a_publish(deployed: Warehouse) -> None:
@@ -370,9 +455,34 @@ def test_killed_run_leaves_published_intact_and_next_run_recovers(deployed: Ware
     assert deployed.total_crime() > 0
 
 
-def test_rollback_restores_the_previous_warehouse(deployed: Warehouse) -> None:
-    previous = deployed.published.parent / "previous" / "police.duckdb"
-    assert previous.exists()
+def test_a_dead_publish_scratch_is_removed_by_any_run(deployed: Warehouse) -> None:
+    """A publish killed with kill -9 leaves its scratch copies (.publishing-<pid>-...):
+    the next run of any kind removes them, an up-to-date one included; a live process's
+    scratch (the public warehouse's publish beside it) is left alone."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folders = (deployed.published.parent, deployed.restricted.parent,
+               deployed.published.parent / "previous")  # fmt: skip
+    scratch = [f / f".publishing-{dead.pid}-police.duckdb" for f in folders]
+    for path in scratch:
+        path.write_bytes(b"\0" * 1_000_000)
+    live = deployed.published.parent / f".publishing-{os.getpid()}-police_uk.duckdb"
+    live.write_bytes(b"\0")
+    try:
+        result = deployed.run()
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "up to date" in result.stdout
+        assert "Removed scratch files of the last run" in result.stdout
+        assert not [p for p in scratch if p.exists()]
+        assert live.exists()
+    finally:
+        live.unlink()
+
+
+def test_rollback_restores_the_previous_deployment(deployed: Warehouse) -> None:
+    kept = deployed.published.parent / "previous"
+    previous = kept / "police.duckdb"
+    assert previous.exists() and (kept / "police.duckdb.kept.json").exists()
     result = subprocess.run(
         [sys.executable, str(PIPELINE), "--rollback"],
         cwd=PROJECT_DIR,
@@ -383,6 +493,13 @@ def test_rollback_restores_the_previous_warehouse(deployed: Warehouse) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert sha256(deployed.published) == sha256(previous)
+    assert sha256(deployed.restricted) == sha256(kept / "police.duckdb.restricted")
+    state = "accepted_deliveries.json"
+    assert (deployed.gate / "state" / state).read_bytes() == (
+        kept / "police.duckdb.gate-state" / state
+    ).read_bytes()
+    store = deployed.published.parent / "deliveries" / "current" / "store.json"
+    assert store.read_bytes() == (kept / "police.duckdb.deliveries" / "store.json").read_bytes()
 
 
 def test_a_revised_delivery_lists_exactly_the_figures_it_moved(

@@ -433,3 +433,38 @@ def test_generator_round_trips_the_clean_files(clean: Path) -> None:
         table = Table(clean, name)
         assert table.text().encode() == (clean / f"{name}.csv").read_bytes()
         assert io.StringIO(table.text()).readline().rstrip("\n").split(",") == table.header
+
+
+def test_a_change_acknowledged_in_the_exceptions_file_is_a_warning_kept_in_the_log(
+    clean: Path, tmp_path: Path
+) -> None:
+    """The 29%-short month, acknowledged as real (the reviewed exceptions file): the run
+    passes with an acknowledged_change warning quoting the reason, and the delivery log
+    keeps it; an entry without a reviewer is refused."""
+    make_variant(clean, tmp_path / "landing", "crimes_short_month")
+    exceptions = tmp_path / "acknowledged.yml"
+    exceptions.write_text(
+        "acknowledged:\n"
+        "  - extract: crimes\n"
+        "    months: 2025-09\n"
+        "    reason: New recording system merges duplicate reports (FCR-2025-031)\n"
+        "    reviewed_by: Force Crime Registrar\n"
+        "    reviewed_on: 2025-10-06\n"
+    )
+    config = CONFIG.with_overrides(exceptions_file=exceptions)
+    result = run_gate(tmp_path / "landing", tmp_path / "out", tmp_path / "state", config=config)
+    assert result.passed, result.summary()
+    (ack,) = [p for p in result.problems if p.rule == "acknowledged_change"]
+    assert ack.level == "warning" and ack.where == "crimes.csv"
+    assert "2025-09" in ack.message and "FCR-2025-031" in ack.message
+    with (tmp_path / "out" / "deliveries.csv").open(newline="") as handle:
+        log = {row["extract"]: row for row in csv.DictReader(handle)}
+    assert "2025-09" in log["crimes"]["acknowledged"]
+    assert "Force Crime Registrar" in log["crimes"]["acknowledged"]
+    assert log["calls"]["acknowledged"] == ""
+
+    exceptions.write_text(
+        "acknowledged:\n  - extract: crimes\n    months: 2025-09\n    reason: x\n"
+    )
+    with pytest.raises(ValueError, match="lacks reviewed_by, reviewed_on"):
+        run_gate(tmp_path / "landing", tmp_path / "out2", tmp_path / "state2", config=config)

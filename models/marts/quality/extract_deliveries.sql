@@ -18,7 +18,8 @@ final as (
         cast(rows_validated as bigint) as rows_validated,
         cast(rows_quarantined as bigint) as rows_quarantined,
         cast(sha256 as varchar) as sha256,
-        gated_at
+        gated_at,
+        cast(acknowledged as varchar) as acknowledged
 
     from deliveries
 

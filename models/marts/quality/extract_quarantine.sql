@@ -1,5 +1,6 @@
--- The rows of the delivery that the extract gate kept out of the warehouse, with the
--- rule that caught them and the row as delivered; gated_at says when.
+-- The rows of the delivery that the extract gate kept out of the warehouse: extract,
+-- source line, record key, the rule that caught them and when. Not the rows' values:
+-- those are in the restricted warehouse (restricted.extract_quarantine_rows).
 with
 
 quarantined as (
@@ -21,7 +22,7 @@ final as (
         cast(quarantined.source_line as bigint) as line,
         cast(quarantined.rule as varchar) as rule,
         cast(quarantined.column_name as varchar) as "column",
-        cast(quarantined.delivered_row as varchar) as "row",
+        cast(quarantined.record_key as varchar) as record_key,
         cast(quarantined.all_rules as varchar) as all_rules,
         deliveries.gated_at
 

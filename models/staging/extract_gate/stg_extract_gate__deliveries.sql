@@ -17,7 +17,8 @@ renamed as (
         cast(rows_quarantined as bigint) as rows_quarantined,
         cast(bytes as bigint) as bytes,
         sha256,
-        cast(gated_at as timestamp with time zone) as gated_at
+        cast(gated_at as timestamp with time zone) as gated_at,
+        nullif(acknowledged, '') as acknowledged
 
     from source
 

@@ -13,6 +13,7 @@ renamed as (
         cast(line as bigint) as source_line,
         rule,
         "column" as column_name,
+        record_key,
         "row" as delivered_row,
         all_rules
 
