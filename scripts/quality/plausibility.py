@@ -133,6 +133,18 @@ def pct(change: float) -> str:
     return f"{math.expm1(change):+.0%}"
 
 
+def bound(value: float) -> str:
+    """A return's band edge, precise enough that a value outside it never prints as on
+    it (16 against a lower edge of 16.3: "16.3", not "16")."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.1f}"
+
+
+def rows_band(low: float, high: float) -> str:
+    """A band of row counts as the counts inside it: 16.3 to 104.6 is "17 to 104" (so 16
+    rows is visibly outside)."""
+    return f"{math.ceil(low):,} to {math.floor(high):,}"
+
+
 # --- months -----------------------------------------------------------------------------
 
 
@@ -173,8 +185,8 @@ class OddMonth:
             "noise": f"{NOISE_SIGMAS:g} Poisson sd of the counts",
         }[b.why]
         head = (
-            f"{self.rows:,} rows in {self.month}, outside the band {self.low:,.0f} to "
-            f"{self.high:,.0f}"
+            f"{self.rows:,} rows in {self.month}, outside the band "
+            f"{rows_band(self.low, self.high)}"
         )
         usual = (
             f"the year-on-year change of the {b.history} months before is {pct(b.centre)} "
@@ -306,7 +318,7 @@ class OddValue:
         )
         return (
             f"{self.series} = {self.value:,.0f} for {self.period}, outside the band "
-            f"{self.low:,.0f} to {self.high:,.0f}: {pct(math.log1p(self.value) - b.centre)} "
+            f"{bound(self.low)} to {bound(self.high)}: {pct(math.log1p(self.value) - b.centre)} "
             f"on the median {self.median:,.0f} of its {b.history} values before (the 12 "
             f"months to it, at least 3); band {pct(-b.half_width)} to {pct(b.half_width)} "
             f"around it ({width})"

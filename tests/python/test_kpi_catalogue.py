@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, fetch_rows, gate, generate_extracts, run_dbt
+from conftest import PROJECT_DIR, fetch_rows, gate, run_dbt
 
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 CATALOGUE = Path("seeds") / "kpi" / "kpi_catalogue.csv"
@@ -37,6 +37,7 @@ def add_catalogue_row(project: Path, **values: str) -> None:
         "unit": "count",
         "polarity": "lower_is_better",
         "calculation": "count",
+        "measure_type": "count",  # the statistic its status is tested by (issue 19)
         "denominator_series": "",
         "window_lag_months": "0",
         "baseline_lag_months": "0",
@@ -61,11 +62,12 @@ def add_crime_series(project: Path, series_id: str, condition: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def small_validated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    landing = tmp_path_factory.mktemp("catalogue_landing")
-    generate_extracts(landing, "--scale", "0.02")
+def small_validated(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The suite's small delivery (conftest), gated. (At --scale 0.02 a minor outcome
+    group has 16 to 40 rows a month, and the gate's plausibility band stops a month of
+    it: too small a delivery for the gate, not a fault of the catalogue.)"""
     validated = tmp_path_factory.mktemp("catalogue_validated")
-    gate(landing, validated)
+    gate(small_landing, validated)
     return validated
 
 
