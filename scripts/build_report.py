@@ -1,7 +1,7 @@
 """The board report from the published warehouse: HTML (self-contained) and PDF.
 
-    python scripts/build_report.py [--warehouse PATH] [--out DIR] [--vars '{...}']
-                                   [--no-pdf] [--screenshots DIR]
+    python scripts/build_report.py [--warehouse PATH] [--public PATH] [--out DIR]
+                                   [--vars '{...}'] [--no-pdf] [--screenshots DIR]
 
 Reads the published warehouse (POLICE_WAREHOUSE_PATH, default warehouse/police.duckdb)
 read-only and writes reports/out/police-and-crime-plan-performance-<current_end>.html
@@ -9,11 +9,17 @@ and .pdf (headless Chromium prints the HTML). With --vars (other windows, e.g. a
 current year ending June 2025) the published warehouse is copied to warehouse/report/
 and the KPI models (int_kpi_windows and downstream) are rebuilt there with those vars:
 the published file is only read. --screenshots writes a PNG of each figure.
+
+--public names a public warehouse (make run-public; default warehouse/police_uk.duckdb
+when it exists, POLICE_UK_WAREHOUSE_PATH to name another, `make report PUBLIC=<file>`):
+3.5 compares the force (paper.toml: public_force) with its most similar forces and 11.3
+gives its stop and search rates by ethnic group from it; without one, both say so.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -25,10 +31,12 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from report import charts, paper  # noqa: E402
-from report.data import load  # noqa: E402
+from dbt_vars import VarsError, check_vars  # noqa: E402
+from report import charts, paper, wording  # noqa: E402
+from report.data import load, load_public  # noqa: E402
 
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "police.duckdb"
+DEFAULT_PUBLIC = PROJECT_DIR / "warehouse" / "police_uk.duckdb"
 DEFAULT_OUT = PROJECT_DIR / "reports" / "out"
 VARS_WORKDIR = PROJECT_DIR / "warehouse" / "report"
 # Models rebuilt for other windows; the history of publishes is not a report's to write.
@@ -110,10 +118,19 @@ def with_vars(published: Path, vars_json: str, workdir: Path = VARS_WORKDIR) -> 
     return copy
 
 
-def build(warehouse: Path, out: Path, pdf: bool = True, screenshots: Path | None = None) -> dict:
+def build(
+    warehouse: Path, out: Path, pdf: bool = True, screenshots: Path | None = None,
+    public: Path | None = None,
+) -> dict:  # fmt: skip
     if not warehouse.exists():
         raise ReportError(f"No published warehouse at {warehouse}: run make run first.")
     data = load(warehouse)
+    if public is not None:
+        if not public.exists():
+            raise ReportError(f"No public warehouse at {public}: run make run-public first.")
+        data.public = load_public(public, str(wording.load_config()["public_force"]))
+        if data.public.missing:
+            print(f"report: {data.public.missing}", file=sys.stderr)
     *_, current_end = paper.main_window(data)
     out.mkdir(parents=True, exist_ok=True)
     page = out / f"police-and-crime-plan-performance-{current_end.isoformat()}.html"
@@ -134,21 +151,42 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=Path(os.environ.get("POLICE_WAREHOUSE_PATH", DEFAULT_WAREHOUSE)),
     )
+    parser.add_argument(
+        "--public", type=Path, help="a public warehouse (make run-public) for 3.5 and 11.3"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--vars", help="dbt vars (JSON) for other windows")
+    parser.add_argument("--vars", help="dbt vars (JSON or YAML) for other windows")
     parser.add_argument("--no-pdf", action="store_true")
     parser.add_argument("--screenshots", type=Path)
     args = parser.parse_args(argv)
     args.out = args.out.resolve()  # Chromium is given file URIs
     args.screenshots = args.screenshots.resolve() if args.screenshots else None
     started = time.monotonic()
+    # make report passes VARS and PUBLIC as environment variables (no shell re-parse)
+    args.vars = args.vars or os.environ.get("POLICE_DBT_VARS") or None
+    named = args.public or os.environ.get("POLICE_REPORT_PUBLIC") or None
+    default = Path(os.environ.get("POLICE_UK_WAREHOUSE_PATH", DEFAULT_PUBLIC))
+    public = Path(named) if named else (default if default.exists() else None)
+    try:
+        if args.vars:
+            args.vars = json.dumps(check_vars(args.vars))
+    except VarsError as error:
+        print(f"report: {error}; nothing was run.", file=sys.stderr)
+        return 2
     try:
         warehouse = args.warehouse
         if args.vars:
             if not warehouse.exists():
                 raise ReportError(f"No published warehouse at {warehouse}: run make run first.")
             warehouse = with_vars(warehouse, args.vars)
-        written = build(warehouse, args.out, pdf=not args.no_pdf, screenshots=args.screenshots)
+        written = build(
+            warehouse, args.out, pdf=not args.no_pdf, screenshots=args.screenshots,
+            public=public,
+        )  # fmt: skip
+        print(
+            f"Public warehouse: {public}" if public
+            else "No public warehouse (make run-public): 3.5 and 11.3 say so"
+        )  # fmt: skip
     except ReportError as error:
         print(f"report: {error}", file=sys.stderr)
         return 1

@@ -48,6 +48,22 @@ class ReportData:
     equality: dict[str, Row] = field(default_factory=dict)
     signals: list[Row] = field(default_factory=list)
     same_return: set[str] = field(default_factory=set)  # baseline and current: one return
+    public: PublicData | None = None  # the public warehouse, when the report is given one
+
+
+@dataclass
+class PublicData:
+    """What the paper reads of a public warehouse (make run-public, data.police.uk): the
+    paper's force, its peers and their comparison, its stop and search by ethnic group.
+    Its rows' sources are named public.<schema>.<table>: the tests attach the file so."""
+
+    path: Path
+    slug: str  # the paper's force as data.police.uk names it (paper.toml: public_force)
+    force: Row | None  # public.marts.dim_police_forces; None: the force is not in the file
+    peer_forces: list[Row]  # its declared peers' rows of dim_police_forces
+    peers: list[Row]  # public.marts.kpi_peer_comparison, the force's rows
+    ethnicity: list[Row]  # public.marts.kpi_stop_search_ethnicity, latest 12 months
+    missing: str | None = None  # why the file could not be read, if it could not
 
 
 def rows(con: duckdb.DuckDBPyConnection, source: str, key: list[str], sql: str) -> list[Row]:
@@ -246,6 +262,52 @@ def load(warehouse: Path, mode: str = MODE) -> ReportData:
         equality={str(r["figure_id"]): r for r in equality},
         signals=signals,
         same_return=same_return,
+    )
+
+
+PUBLIC_TABLES = (
+    "marts.dim_police_forces", "marts.kpi_peer_comparison", "marts.kpi_stop_search_ethnicity",
+)  # fmt: skip
+
+
+def load_public(warehouse: Path, slug: str) -> PublicData:
+    """The public warehouse's rows of one force (read-only). A file without the tables
+    (built before they existed) gives no rows and says why."""
+    none = PublicData(warehouse, slug, None, [], [], [])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        absent = [t for t in PUBLIC_TABLES if not has_table(con, t)]
+        if absent:
+            none.missing = f"{warehouse} has no {', '.join(absent)}: run make run-public again"
+            return none
+
+        def public(table: str, key: list[str], where: str, order: str) -> list[Row]:
+            relation = con.execute(
+                f"select * from {table} where {where} order by {order}", [slug]
+            )
+            columns = [d[0] for d in relation.description]
+            return [
+                Row(f"public.{table}", {k: v[columns.index(k)] for k in key},
+                    dict(zip(columns, v, strict=True)))
+                for v in relation.fetchall()
+            ]  # fmt: skip
+
+        forces = public("marts.dim_police_forces", ["force"], "force = ?", "force")
+        peer_forces = public(
+            "marts.dim_police_forces", ["force"],
+            "list_contains((select string_split(peer_forces, ', ') from "
+            "marts.dim_police_forces where force = ?), force)", "force_name",
+        )  # fmt: skip
+        peers = public(
+            "marts.kpi_peer_comparison", ["force", "kpi_id"], "force = ?", "kpi_id"
+        )
+        ethnicity = public(
+            "marts.kpi_stop_search_ethnicity",
+            ["force", "ethnicity_view", "ethnic_group", "period_kind", "window_start"],
+            "force = ? and period_kind = 'latest_12_months'",
+            "ethnicity_view, ethnic_group",
+        )
+    return PublicData(
+        warehouse, slug, forces[0] if forces else None, peer_forces, peers, ethnicity
     )
 
 

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from report import charts, wording
-from report.data import ReportData, Row, is_paragraph, section_order
+from report.data import PublicData, ReportData, Row, is_paragraph, section_order
 from report.html import (
     as_date,
     change_text,
@@ -419,7 +419,128 @@ def derived(data: ReportData, words: wording.Words, spec: dict) -> Html | None:
         return trend(data, words, spec["kpi"])
     if kind == "workforce_shifts":
         return workforce_shifts(data, words, str(spec["section"]), int(spec.get("top", 3)))
+    if kind == "similar_forces":
+        return similar_forces(data, words, list(spec["kpis"]))
     raise ValueError(f"paragraphs.yml: unknown derived paragraph kind {kind!r}")
+
+
+# --- the public warehouse: most similar forces and stop and search by ethnic group -------
+
+def public_force_name(public: PublicData) -> Html:
+    force = public.force
+    assert force is not None
+    return sourced(force, "force_name", str(force["force_name"]))
+
+
+def similar_forces(data: ReportData, words: wording.Words, kpi_ids: list[str]) -> Html:
+    """3.5: the force against its most similar forces on data.police.uk's records (the
+    public warehouse's kpi_peer_comparison), or why there is no comparison."""
+    public = data.public
+    if public is None or public.missing:
+        return words.sentence("similar_forces_unavailable")
+    if public.force is None or not public.force["has_data"]:
+        return words.sentence("similar_forces_not_loaded", words.config["force"])
+    force = public_force_name(public)
+    names = [sourced(r, "force_name", str(r["force_name"])) for r in public.peer_forces]
+    group = "most similar forces" if public.force["peer_group"] == "most_similar_forces" else (
+        "peer forces"
+    )
+    rows = {str(r["kpi_id"]): r for r in public.peers}
+    compared = [
+        rows[k] for k in kpi_ids
+        if k in rows and rows[k]["peers_compared"] and rows[k]["force_value"] is not None
+        and not rows[k]["is_suppressed"]
+    ]  # fmt: skip
+    if not compared:
+        return words.sentence("similar_forces_no_peer_data", force, group, names)
+
+    def item(r: Row) -> Html:
+        unit = str(r["unit"])
+        return words.sentence(
+            "similar_forces_item",
+            sourced(r, "kpi_name", str(r["kpi_name"])),
+            figure_text(r, "force_value", unit),
+            figure_text(r, "peer_mean_value", unit),
+            str(r["comparison"]),
+            figure_text(r, "force_rank", "count"),
+            figure_text(r, "group_size", "count"),
+        )
+
+    first = compared[0]
+    return words.sentence(
+        "similar_forces",
+        force, group, names,
+        period(first["window_start"], first["window_end"], article=True),
+        [item(r) for r in compared],
+    )  # fmt: skip
+
+
+PUBLIC_GROUPS = (("white", "White"), ("black", "Black"), ("asian", "Asian"),
+                 ("mixed", "Mixed"), ("other", "other"))  # fmt: skip
+
+
+def public_stop_search(data: ReportData, words: wording.Words) -> Html:
+    """Stop and search per thousand residents of each ethnic group and the ratio against
+    White, from the public warehouse (the officer-defined view; the self-defined one where
+    the officer-defined records hold no White or no Black person), or why not."""
+    public = data.public
+    if public is None or public.missing:
+        return words.sentence("equality_public_unavailable")
+    if public.force is None or not public.force["has_data"]:
+        return words.sentence("equality_public_not_loaded", words.config["force"])
+    views: dict[str, dict[str, Row]] = {}
+    for r in public.ethnicity:
+        views.setdefault(str(r["ethnicity_view"]), {})[str(r["ethnic_group"])] = r
+    view = next(
+        (v for v in ("officer_defined", "self_defined")
+         if (black := views.get(v, {}).get("black")) is not None
+         and black["ratio_to_white"] is not None),
+        None,
+    )  # fmt: skip
+    if view is None:
+        return words.sentence("equality_public_no_ratio", public_force_name(public))
+    groups = views[view]
+
+    def rate(key: str, name: str) -> Html:
+        r = groups[key]
+        if r["searches_per_1000_residents"] is None:
+            return Markup("withheld for {} people").format(name)
+        return Markup("{} for {} people").format(
+            figure_text(r, "searches_per_1000_residents", "per_1000_residents"), name
+        )
+
+    def ratio(key: str) -> Html | None:
+        r = groups.get(key)
+        if r is None or r["ratio_to_white"] is None:
+            return None
+        return words.sentence(
+            "equality_public_ratio",
+            figure_text(r, "ratio_to_white", "ratio"),
+            figure_text(r, "ratio_ci_low", "ratio"),
+            figure_text(r, "ratio_ci_high", "ratio"),
+            bool(r["is_ratio_significant"]),
+        )
+
+    black, white = groups["black"], groups["white"]
+    finds = (
+        words.sentence(
+            "equality_public_finds",
+            figure_text(black, "find_rate", "percent"),
+            figure_text(white, "find_rate", "percent"),
+            bool(black["is_find_rate_significantly_different"]),
+        )
+        if black["find_rate"] is not None and white["find_rate"] is not None
+        else Markup("")
+    )
+    return words.sentence(
+        "equality_public_stop_search",
+        public_force_name(public),
+        period(white["window_start"], white["window_end"], article=True),
+        view == "officer_defined",
+        sourced(white, "population_year", str(white["population_year"])),
+        [rate(k, n) for k, n in PUBLIC_GROUPS if k in groups],
+        ratio("black"), ratio("asian"), finds,
+    )  # fmt: skip
 
 
 def neighbourhood_sentence(
@@ -777,6 +898,12 @@ def equality(data: ReportData, words: wording.Words) -> list[dict[str, Html]]:
                 ),
             }
         )
+    public = public_stop_search(data, words)
+    at = next((p for p in out if str(p["ref"]).find(">11.3<") >= 0), None)
+    if at is not None:
+        at["text"] = Markup("{} {}").format(at["text"], public)
+    else:
+        out.append({"ref": ref("11.3"), "text": public})
     for key, template in words.paragraphs["equality"].items():
         out.append({"ref": ref(key), "text": words.text(template)})
     return out

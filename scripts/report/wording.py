@@ -92,6 +92,8 @@ def figure(value: float, unit: str) -> str:
         return "£" + text if unit == "gbp" else text
     if unit in ("ratio", "per_1000_population"):
         return f"{value:.1f}"
+    if unit == "per_1000_residents":  # the public warehouse's rates: two figures at least
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2g}"
     return f"{value:,.0f}"
 
 

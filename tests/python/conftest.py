@@ -165,3 +165,29 @@ def press_release_warehouse(
     )
     assert result.returncode == 0, "dbt build (press vars) failed:\n" + result.stdout[-6000:]
     return warehouse
+
+
+def run_public(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """scripts/run_public.py (make run-public) with every path under `work`."""
+    env = dict(
+        os.environ,
+        DO_NOT_TRACK="1",
+        POLICE_UK_DIR=str(work / "work"),
+        POLICE_UK_WAREHOUSE_PATH=str(work / "police_uk.duckdb"),
+        POLICE_UK_TARGET_PATH=str(work / "target"),
+        POLICE_ALERTS_DIR=str(work / "alerts"),
+    )
+    return subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "run_public.py"), *args],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def public_sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public warehouse of the bundled samples, every force in them (make run-public
+    with no ARCHIVE): built once for the public-data and the report tests."""
+    work = tmp_path_factory.mktemp("public_all")
+    done = run_public(work)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    return work / "police_uk.duckdb"

@@ -9,6 +9,7 @@ themselves with Python's csv module, independently of DuckDB and dbt.
 from __future__ import annotations
 
 import csv
+import math
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, run_public
 from police_uk.archive import list_archive
 from police_uk.assemble import assemble
 from police_uk.store import Store
@@ -307,21 +308,6 @@ def test_windows_are_the_latest_twelve_months_against_the_twelve_before(tmp_path
 # --- the public warehouse -----------------------------------------------------------
 
 
-def run_public(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(
-        os.environ,
-        DO_NOT_TRACK="1",
-        POLICE_UK_DIR=str(work / "work"),
-        POLICE_UK_WAREHOUSE_PATH=str(work / "police_uk.duckdb"),
-        POLICE_UK_TARGET_PATH=str(work / "target"),
-        POLICE_ALERTS_DIR=str(work / "alerts"),
-    )
-    return subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "run_public.py"), *args],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-
-
 def query(warehouse: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.sql(sql).fetchall()
@@ -348,12 +334,9 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="module")
-def everything(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def everything(public_sample_warehouse: Path) -> Path:
     """The bundled sample, every force in it (make run-public with no ARCHIVE)."""
-    work = tmp_path_factory.mktemp("public_all")
-    done = run_public(work)
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
-    return work / "police_uk.duckdb"
+    return public_sample_warehouse
 
 
 def test_fct_street_crimes_has_one_row_per_street_file_row(city: tuple[Path, str]) -> None:
@@ -374,13 +357,13 @@ def test_fct_street_crimes_has_one_row_per_street_file_row(city: tuple[Path, str
 def test_every_public_kpi_has_a_figure_on_the_city_of_london_sample(
     city: tuple[Path, str],
 ) -> None:
-    """Every KPI but disproportionality (City of London's population by ethnicity is no
-    seed) has a current figure in every comparison mode."""
+    """Every KPI but the road casualties' (no DfT tables of City of London) has a current
+    figure in every comparison mode."""
     warehouse = city[0] / "police_uk.duckdb"
     missing = query(
         warehouse,
         "select kpi_id, comparison_mode from marts.kpi_scorecard where current_value is null "
-        "and kpi_id not like 'stop_search_disproportionality%' and kpi_id not like 'road_%'",
+        "and kpi_id not like 'road_%'",
     )
     assert missing == []
     kpis = {k for (k,) in query(warehouse, "select kpi_id from marts.kpi_scorecard")}
@@ -519,32 +502,232 @@ def test_every_sample_file_row_is_in_the_public_warehouse(everything: Path) -> N
     assert outcomes == sum(file_counts("outcomes").values()) == 346
 
 
-def test_disproportionality_for_the_west_midlands(tmp_path: Path) -> None:
-    """West Midlands' searches (2016-06 and 2017-06) by self-defined ethnicity against the
-    seed's population: the latest month with data against the same month a year
-    earlier. The 2017-06 file has no officer-defined White or Black at all (a real
-    habit), so officer-defined ethnicity could not give a figure. The force's archive
-    has no street or outcomes rows (empty extracts are warnings)."""
-    done = run_public(tmp_path, "--archive", str(SAMPLES), "--force", "west-midlands")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    seeds = PROJECT_DIR / "seeds"
-    population = {
-        r["ethnic_group"]: int(r["population_2021"])
-        for r in read_rows(seeds / "reference" / "ref_population_by_ethnicity.csv")
+# --- rates per resident, peers and stop and search by ethnicity (issue 24) -----------
+
+# The 2011 Census by force area and ethnic group, as shared/real-data has it (beside the
+# project, as CI lays it out); the seed is the same figures one row per area and group.
+POPULATION_CSV = PROJECT_DIR.parent / "shared" / "real-data" / "population" / (
+    "pfa_ethnic_group_census_2011.csv"
+)
+POPULATION_SEED = PROJECT_DIR / "seeds" / "police_uk" / "ref_force_area_populations.csv"
+CENSUS_COLUMNS = {
+    "White": "white", "Black (or Black British)": "black", "Asian (or Asian British)": "asian",
+    "Chinese": "chinese", "Mixed": "mixed", "Other": "other",
+}  # fmt: skip
+SAMPLE_FORCES = {"city-of-london", "derbyshire", "essex", "west-midlands"}
+
+
+def census() -> dict[str, dict[str, int]]:
+    """Residents by force area and census group: the shared CSV where it is beside the
+    project, else the seed (checked equal to it where both are)."""
+    seed: dict[str, dict[str, int]] = {}
+    for row in read_rows(POPULATION_SEED):
+        seed.setdefault(row["force_area"], {})[row["census_ethnic_group"]] = int(row["population"])
+    if not POPULATION_CSV.exists():
+        return seed
+    source = {
+        row["Police force"]: {group: int(row[column]) for column, group in CENSUS_COLUMNS.items()}
+        for row in read_rows(POPULATION_CSV)
     }
-    wording = {
-        r["self_defined_ethnicity"]: r["ethnic_group"]
-        for r in read_rows(seeds / "police_uk" / "ref_police_uk_self_defined_ethnicities.csv")
+    assert source == seed and sum(sum(g.values()) for g in source.values()) == 56_075_912
+    return source
+
+
+def self_defined_group(wording: str) -> str | None:
+    """A self-defined ethnicity as the 2011 Census groups count it (written here from the
+    wordings, not read from the seed): Chinese is Asian; not stated is no group."""
+    if "Not stated" in wording or "Not Stated" in wording or not wording:
+        return None
+    if "Chinese (O1)" in wording or wording.startswith("Asian"):
+        return "asian"
+    for prefix, group in (("White", "white"), ("Black", "black"), ("Mixed", "mixed")):
+        if wording.startswith(prefix):
+            return group
+    return "other"
+
+
+def log_rate_ratio(a: int, pa: int, b: int, pb: int) -> tuple[float, float, float]:
+    """(a / pa) / (b / pb) and its 95% interval, exp(ln r -+ 1.959964 sqrt(1/a + 1/b))."""
+    ratio = (a / pa) / (b / pb)
+    half = 1.959963984540054 * math.sqrt(1 / a + 1 / b)
+    return ratio, ratio * math.exp(-half), ratio * math.exp(half)
+
+
+@pytest.mark.parametrize("force", ["derbyshire", "essex"])
+def test_searches_per_1000_and_the_black_white_ratio_match_the_files(
+    everything: Path, force: str
+) -> None:
+    """Two forces' latest 12 months (their files: December 2019 to February 2020), both
+    views, recomputed from the raw files and the census with csv and math: searches per
+    1,000 residents of each group and the Black/White ratio with its interval."""
+    area = {"derbyshire": "Derbyshire", "essex": "Essex"}[force]
+    residents = census()[area]
+    files = sorted(POLICE_UK.glob(f"*/*-{force}-stop-and-search.csv"))
+    assert [f.name[:7] for f in files] == ["2019-12", "2020-01", "2020-02"]
+    rows = [r for path in files for r in read_rows(path)]
+    views = {
+        # officer-defined codes: Chinese residents are Other, not Asian
+        "officer_defined": (
+            Counter(r["Officer-defined ethnicity"].lower() or None for r in rows),
+            {"white": residents["white"], "black": residents["black"],
+             "asian": residents["asian"], "other": residents["other"] + residents["chinese"]},
+        ),
+        # 2011 Census categories: Chinese residents are Asian
+        "self_defined": (
+            Counter(self_defined_group(r["Self-defined ethnicity"]) for r in rows),
+            {"white": residents["white"], "black": residents["black"],
+             "asian": residents["asian"] + residents["chinese"], "other": residents["other"]},
+        ),
+    }  # fmt: skip
+    mart = {
+        (view, group): (searches, rate, low, high, ratio, ratio_low, ratio_high)
+        for view, group, searches, rate, low, high, ratio, ratio_low, ratio_high in query(
+            everything,
+            "select ethnicity_view, ethnic_group, searches, searches_per_1000_residents, "
+            "searches_per_1000_ci_low, searches_per_1000_ci_high, ratio_to_white, ratio_ci_low, "
+            "ratio_ci_high from marts.kpi_stop_search_ethnicity "
+            f"where force = '{force}' and period_kind = 'latest_12_months' "
+            "and window_start = date '2019-12-01' and window_end = date '2020-02-29'",
+        )
     }
+    for view, (searched, population) in views.items():
+        for group, people in population.items():
+            got = mart[(view, group)]
+            assert got[0] == searched[group], (view, group)
+            assert got[1] == pytest.approx(1000 * searched[group] / people), (view, group)
+            assert got[2] <= got[1] <= got[3]
+        ratio, low, high = log_rate_ratio(
+            searched["black"], population["black"], searched["white"], population["white"]
+        )
+        assert mart[(view, "black")][4:] == pytest.approx((ratio, low, high)), view
+    assert mart[("self_defined", "not_stated")][0] == views["self_defined"][0][None]
+
+
+def test_west_midlands_has_no_officer_defined_ratio_in_june_2017(everything: Path) -> None:
+    """The 2017-06 West Midlands file records no officer-defined White or Black person
+    (a real habit): its latest month has a self-defined ratio and no officer-defined one."""
     rows = read_rows(POLICE_UK / "2017-06" / "2017-06-west-midlands-stop-and-search.csv")
     assert not {"White", "Black"} & {r["Officer-defined ethnicity"] for r in rows}
-    group = Counter(wording.get(r["Self-defined ethnicity"]) for r in rows)
-    expected = (group["black"] / population["black"]) / (group["white"] / population["white"])
-    got = query(
-        tmp_path / "police_uk.duckdb",
-        "select current_start, current_end, current_value, baseline_value "
-        "from marts.kpi_scorecard where kpi_id = 'stop_search_disproportionality_black' "
-        "and comparison_mode = 'year_on_year'",
+    got = dict(
+        ((view, window.isoformat()), ratio)
+        for view, window, ratio in query(
+            everything,
+            "select ethnicity_view, window_start, ratio_to_white "
+            "from marts.kpi_stop_search_ethnicity where force = 'west-midlands' "
+            "and ethnic_group = 'black' and period_kind = 'latest_12_months'",
+        )
+    )
+    residents = census()["West Midlands"]
+    group = Counter(self_defined_group(r["Self-defined ethnicity"]) for r in rows)
+    expected = log_rate_ratio(
+        group["black"], residents["black"], group["white"], residents["white"]
+    )
+    assert got[("self_defined", "2017-06-01")] == pytest.approx(expected[0])
+    assert got[("officer_defined", "2017-06-01")] is None
+
+
+def test_every_force_present_has_a_peer_comparison_row(everything: Path) -> None:
+    """make run-public on the samples: each force in the files has its peer comparison
+    rows (one per KPI its data covers), its peers declared; West Midlands' are the paper's."""
+    present = {
+        f for (f,) in query(everything, "select force from marts.dim_police_forces where has_data")
+    }
+    compared = {
+        f for (f,) in query(everything, "select distinct force from marts.kpi_peer_comparison")
+    }
+    assert present == compared == SAMPLE_FORCES | {"west-yorkshire"}  # DfT: West Yorkshire
+    rows = query(
+        everything,
+        "select force, kpi_id, peers_declared, comparison from marts.kpi_peer_comparison "
+        "where kpi_id = 'stop_searches'",
+    )
+    assert {f for f, *_ in rows} == SAMPLE_FORCES and all(n > 0 for _, _, n, _ in rows)
+    peers = query(
+        everything,
+        "select peer_forces, peer_group from marts.dim_police_forces where force = 'west-midlands'",
+    )
+    assert peers == [("greater-manchester, merseyside, west-yorkshire", "most_similar_forces")]
+
+
+def test_rates_per_resident_are_counts_over_the_census(everything: Path) -> None:
+    """Total crime per 1,000 City of London residents over 2025, and every published
+    rate with its interval, no window beyond the months the files hold."""
+    crimes = sum(
+        n for (m, _, t), n in file_counts("street", CITY).items()
+        if m.startswith("2025-") and t != "Anti-social behaviour"
+    )  # fmt: skip
+    residents = sum(census()["City of London"].values())
+    (events, rate, low, high) = query(
+        everything,
+        "select events, rate_per_1000_residents, rate_ci_low, rate_ci_high "
+        "from marts.kpi_rates_by_force where force = 'city-of-london' and kpi_id = 'total_crime' "
+        "and period_kind = 'latest_12_months'",
     )[0]
-    assert [got[0].isoformat(), got[1].isoformat()] == ["2017-06-01", "2017-06-30"]
-    assert got[2] == pytest.approx(expected) and got[3] is not None
+    assert (events, residents) == (crimes, 7_375)
+    assert rate == pytest.approx(1000 * crimes / residents) and low < rate < high
+    missing = query(
+        everything,
+        "select count(*) from marts.kpi_rates_by_force where residents is not null "
+        "and (rate_per_1000_residents is null or rate_ci_low is null or rate_ci_high is null)",
+    )
+    assert missing == [(0,)]
+    months = {(m, f) for (m, f, _) in file_counts("street") | file_counts("stop-and-search")}
+    beyond = [
+        (f, m.isoformat()[:7])
+        for f, m in query(
+            everything,
+            "select force, window_start from marts.kpi_rates_by_force "
+            "where period_kind = 'month' and kpi_id in ('total_crime', 'stop_searches')",
+        )
+        if (m.isoformat()[:7], f) not in months
+    ]
+    assert beyond == []
+
+
+def test_nothing_below_the_disclosure_threshold_is_published(everything: Path) -> None:
+    """No group's searches, arrests or finds of 1 to 4 in any force, view and period, and
+    no withheld count that the others and the force's total would give away."""
+    small = query(
+        everything,
+        "select force, ethnicity_view, ethnic_group, window_start, searches, arrests, finds "
+        "from marts.kpi_stop_search_ethnicity where searches between 1 and minimum_count - 1 "
+        "or arrests between 1 and minimum_count - 1 or finds between 1 and minimum_count - 1",
+    )
+    assert small == []
+    for measure in ("searches", "arrests", "finds"):
+        alone = query(
+            everything,
+            f"select force, ethnicity_view, period_kind, window_start from "
+            "marts.kpi_stop_search_ethnicity group by all "
+            f"having count(*) filter (where {measure} is null) = 1",
+        )
+        assert alone == [], measure
+    withheld = query(
+        everything,
+        "select count(*) filter (where is_suppressed), count(*) filter (where is_suppressed "
+        "and suppression_reason is null) from marts.kpi_stop_search_ethnicity",
+    )[0]
+    assert withheld[0] > 0 and withheld[1] == 0
+    # every published ratio has its interval
+    assert query(
+        everything,
+        "select count(*) from marts.kpi_stop_search_ethnicity where ratio_to_white is not null "
+        "and (ratio_ci_low is null or ratio_ci_high is null or ratio_p_value is null)",
+    ) == [(0,)]
+
+
+def test_the_peer_comparison_unit_test_passes(everything: Path, tmp_path: Path) -> None:
+    """The public models' dbt unit tests (the peer comparison's test and rank), which the
+    public build leaves out, against a copy of the sample warehouse."""
+    copy = tmp_path / "police_uk.duckdb"
+    shutil.copyfile(everything, copy)
+    env = dict(os.environ, DO_NOT_TRACK="1", POLICE_WAREHOUSE="police_uk",
+               POLICE_BUILD_PATH=str(copy))  # fmt: skip
+    dbt = Path(sys.executable).with_name("dbt")
+    done = subprocess.run(
+        [str(dbt), "test", "--select", "test_type:unit,path:models/police_uk",
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASS=1 " in done.stdout

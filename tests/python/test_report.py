@@ -28,7 +28,8 @@ from pypdf import PdfReader
 
 import build_report
 from conftest import PROJECT_DIR
-from report import charts
+from report import charts, paper, wording
+from report.data import PublicData, ReportData, Row
 from report_text import Element, Page, disagreements, internal_names, parse, stated_number
 
 INVENTORY = PROJECT_DIR / "reports" / "reference" / "board_report_2025_11_figures.csv"
@@ -64,14 +65,17 @@ def is_excerpt(text: str, whole: str) -> bool:
     return all(word in words for word in re.findall(r"\w+", text))
 
 
-def check_sources(page: Page, warehouse: Path) -> int:
+def check_sources(page: Page, warehouse: Path, public: Path | None = None) -> int:
     """Every <data> is its source row's value, and its text states that value at the
     precision printed; every <time> names its own month; no digit is printed outside
-    them. Returns the number of values checked."""
+    them. Values from a public warehouse name their table public.<schema>.<table>: the
+    file is attached as `public`. Returns the number of values checked."""
     assert not page.unsourced, f"numbers without a source: {page.unsourced[:10]}"
     assert page.data
     problems = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        if public is not None:
+            con.execute(f"attach '{public}' as public (read_only)")
         for element in page.data:
             attrs, text = element.attrs, element.text.strip()
             stored = source_value(con, element)
@@ -415,3 +419,98 @@ def test_make_report_needs_a_published_warehouse(tmp_path: Path) -> None:
     )
     assert result == 1
     assert not (tmp_path / "out").exists()
+
+
+# --- 3.5 and 11.3 from a public warehouse (issue 24) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def public_report(
+    warehouse: Path, public_sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict:
+    out = tmp_path_factory.mktemp("report_public")
+    written = build_report.build(warehouse, out, pdf=False, public=public_sample_warehouse)
+    return {**written, "warehouse": warehouse, "public": public_sample_warehouse}
+
+
+def paragraph(page: Page, number: str) -> str:
+    return next(b for b in page.blocks if b.startswith(f"{number} "))
+
+
+def test_a_public_warehouse_fills_3_5_and_11_3_from_its_rows(
+    public_report: dict, report: dict
+) -> None:
+    """Given the samples' public warehouse, 3.5 names West Midlands' most similar forces
+    and says that their files hold none of the same months (the samples have none of
+    them), and 11.3 gives West Midlands' searches per thousand residents of each group
+    and the Black/White ratio with its interval, each value read back from the public
+    marts; without one, both paragraphs say the records were not loaded."""
+    public = public_report["public"]
+    page = page_of(public_report["html"])
+    assert check_sources(page, public_report["warehouse"], public) > 1000
+    used = {(e.attrs["data-source"], e.attrs["data-field"]) for e in page.data
+            if e.attrs["data-source"].startswith("public.")}  # fmt: skip
+    assert {
+        ("public.marts.dim_police_forces", "force_name"),
+        ("public.marts.kpi_stop_search_ethnicity", "searches_per_1000_residents"),
+        ("public.marts.kpi_stop_search_ethnicity", "ratio_to_white"),
+        ("public.marts.kpi_stop_search_ethnicity", "ratio_ci_low"),
+        ("public.marts.kpi_stop_search_ethnicity", "ratio_ci_high"),
+    } <= used
+    with duckdb.connect(str(public), read_only=True) as con:
+        names = [n for (n,) in con.sql(
+            "select force_name from marts.dim_police_forces where force in "
+            "('greater-manchester', 'merseyside', 'west-yorkshire') order by force_name"
+        ).fetchall()]  # fmt: skip
+        (ratio,) = con.sql(
+            "select ratio_to_white from marts.kpi_stop_search_ethnicity where "
+            "force = 'west-midlands' and period_kind = 'latest_12_months' and "
+            "ethnicity_view = 'self_defined' and ethnic_group = 'black'"
+        ).fetchone()  # type: ignore[misc]
+    similar = paragraph(page, "3.5")
+    assert f"{names[0]}, {names[1]} and {names[2]}" in similar
+    assert "none of its most similar forces" in similar and "no comparison" in similar
+    equality = paragraph(page, "11.3")
+    assert "data.police.uk" in equality and "the person stated it" in equality
+    assert f"Black people were {ratio:.1f} times" in equality
+    assert internal_names(similar + equality) == [] and disagreements(similar + equality) == []
+
+    without = page_of(report["html"])
+    assert "which were not loaded for this paper" in paragraph(without, "3.5")
+    assert "were not loaded for this paper" in paragraph(without, "11.3")
+
+
+def test_3_5_compares_the_force_with_its_peers_as_their_test_says() -> None:
+    """The peer sentence's words follow the comparison row: figures, the peers' mean,
+    rank and the verdict of the test (kpi_peer_comparison's own computation is the
+    public warehouse's unit test)."""
+    force = Row("public.marts.dim_police_forces", {"force": "a"},
+                {"force": "a", "force_name": "Force A", "has_data": True,
+                 "peer_group": "most_similar_forces"})  # fmt: skip
+    peers = [Row("public.marts.dim_police_forces", {"force": f}, {"force_name": n})
+             for f, n in (("b", "Force B"), ("c", "Force C"))]  # fmt: skip
+
+    def comparison(kpi: str, value: float, mean: float, verdict: str, rank: int) -> Row:
+        return Row("public.marts.kpi_peer_comparison", {"force": "a", "kpi_id": kpi}, {
+            "kpi_id": kpi, "kpi_name": kpi.replace("_", " ").capitalize(),
+            "unit": "per_1000_residents", "force_value": value, "peer_mean_value": mean,
+            "peers_compared": 2, "force_rank": rank, "group_size": 3, "comparison": verdict,
+            "is_suppressed": False, "window_start": date(2024, 10, 1),
+            "window_end": date(2025, 9, 30),
+        })  # fmt: skip
+
+    data = ReportData([], {}, {}, {}, {}, [], [], [], [], [])
+    data.public = PublicData(Path("p"), "a", force, peers, [
+        comparison("total_crime", 84.26, 61.3, "higher_than_peers", 1),
+        comparison("stop_searches", 3.5, 3.61, "no_significant_difference", 2),
+        comparison("shoplifting", 1.5, 2.0, "too_few_to_assess", 3),
+    ], [])
+    text = re.sub(r"<[^>]+>", "", str(paper.similar_forces(
+        data, wording.Words(), ["total_crime", "stop_searches", "shoplifting"]
+    )))  # fmt: skip
+    assert "for the year ending September 2025" in text
+    assert "Force A compares with its most similar forces (Force B and Force C)" in text
+    assert ("Total crime, 84.3 against 61.3 for the peers taken together (significantly "
+            "higher than theirs; ranked 1 of 3, highest first)") in text
+    assert "Stop searches, 3.5 against 3.6 for the peers taken together (not " in text
+    assert "Shoplifting, 1.5 against 2 for the peers taken together (too few to test" in text
