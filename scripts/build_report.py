@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
@@ -36,12 +38,17 @@ from report import charts, paper, wording  # noqa: E402
 from report.data import load, load_public  # noqa: E402
 
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "police.duckdb"
+DEFAULT_VALIDATED = PROJECT_DIR / "warehouse" / "gate" / "validated"
 DEFAULT_PUBLIC = PROJECT_DIR / "warehouse" / "police_uk.duckdb"
 DEFAULT_OUT = PROJECT_DIR / "reports" / "out"
 VARS_WORKDIR = PROJECT_DIR / "warehouse" / "report"
 # Models rebuilt for other windows; the history of publishes is not a report's to write.
 VARS_SELECT = ["int_kpi_windows+"]
 VARS_EXCLUDE = ["kpi_scorecard_history", "kpi_revisions"]
+# From the published file, the facts, dimensions, seeds and quality marts are kept as
+# published; only the intermediate models the KPI models read are rebuilt beside them.
+VARS_KEPT = ["resource_type:seed", "resource_type:snapshot", "fct_*", "dim_*",
+             "path:models/marts/quality", "test_type:unit"]  # fmt: skip
 
 
 class ReportError(Exception):
@@ -100,15 +107,49 @@ def screenshot_figures(data: object, out: Path) -> list[Path]:
     return shots
 
 
+def rebuild_plan(published: Path) -> tuple[Path, list[str], dict[str, str]]:
+    """Where the KPI models are rebuilt for other vars: the database to copy, what to
+    select, and the environment. A dbt build (the tests' warehouse) has the intermediate
+    schema: its KPI models are rebuilt in place. The published BI file has none
+    (scripts/publish.py), so the intermediate models the KPI models read are rebuilt too,
+    from the gate's validated copies (POLICE_VALIDATED_DIR): only when those are the
+    published delivery's, by each extract's sha256 in quality.extract_deliveries."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        (intermediate,) = con.sql(
+            "select count(*) from duckdb_tables() where schema_name = 'intermediate'"
+        ).fetchone()  # type: ignore[misc]
+        delivered = dict(
+            con.sql("select extract, sha256 from quality.extract_deliveries").fetchall()
+        )
+    if intermediate:
+        return published, VARS_SELECT, {}
+    validated = Path(os.environ.get("POLICE_VALIDATED_DIR", DEFAULT_VALIDATED))
+    result = validated / "gate_result.json"
+    gated = (
+        {name: e.get("sha256") for name, e in json.loads(result.read_text())["extracts"].items()}
+        if result.exists() else {}
+    )  # fmt: skip
+    if not gated or gated != delivered:
+        raise ReportError(
+            f"Other windows are rebuilt from the validated copies of the published delivery, "
+            f"and {validated} does not hold them (a later run stopped, or they were removed): "
+            "run make rebuild, then make report VARS=... again."
+        )
+    return published, [f"@{VARS_SELECT[0].rstrip('+')}"], {"POLICE_VALIDATED_DIR": str(validated)}
+
+
 def with_vars(published: Path, vars_json: str, workdir: Path = VARS_WORKDIR) -> Path:
-    """A copy of the published warehouse with the KPI models rebuilt for other vars."""
+    """A copy of the published delivery's build with the KPI models rebuilt for other
+    vars (the published file is only read)."""
     workdir.mkdir(parents=True, exist_ok=True)
     copy = workdir / "police.duckdb"  # dbt-duckdb names the catalog after the file
-    shutil.copyfile(published, copy)
-    env = dict(os.environ, DO_NOT_TRACK="1", POLICE_BUILD_PATH=str(copy))
+    source, select, extra = rebuild_plan(published)
+    shutil.copyfile(source, copy)
+    env = dict(os.environ, DO_NOT_TRACK="1", POLICE_BUILD_PATH=str(copy), **extra)
     dbt = Path(sys.executable).with_name("dbt")
+    exclude = [*VARS_EXCLUDE, *(VARS_KEPT if extra else [])]
     command = [
-        str(dbt), "build", "--select", *VARS_SELECT, "--exclude", *VARS_EXCLUDE,
+        str(dbt), "build", "--select", *select, "--exclude", *exclude,
         "--vars", vars_json, "--target-path", str(workdir / "target"),
         "--log-path", str(workdir / "logs"),
     ]  # fmt: skip

@@ -18,11 +18,13 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+import build_report
 from conftest import PROJECT_DIR, run_dbt, unchecked_copies
 
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
@@ -103,6 +105,34 @@ def deployed(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> W
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert warehouse.published.exists()
     return warehouse
+
+
+def test_a_report_for_other_windows_rebuilds_from_the_published_delivery(
+    deployed: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The BI file holds no intermediate schema, so `make report VARS=...` rebuilds the
+    intermediate and KPI models on a copy of it from the gate's validated copies of the
+    published delivery (the published file only read), as a build from scratch with those
+    vars would; with copies of another delivery, it says to rebuild first."""
+    before = sha256(deployed.published)
+    monkeypatch.setenv("POLICE_VALIDATED_DIR", str(deployed.gate / "validated"))
+    june = {"current_start": "2024-07-01", "current_end": "2025-06-30"}
+    copy = build_report.with_vars(deployed.published, json.dumps(june), tmp_path / "work")
+    assert sha256(deployed.published) == before
+    scratch = tmp_path / "scratch.duckdb"
+    result = run_dbt(["build", "--exclude", "test_type:unit", "--vars", json.dumps(june)],
+                     deployed.gate / "validated", scratch)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    sql = ("select kpi_id, comparison_mode, current_start, current_end, current_value, "
+           "status from marts.kpi_scorecard")  # fmt: skip
+    with duckdb.connect(str(copy), read_only=True) as con:
+        rebuilt = set(con.sql(sql).fetchall())
+    with duckdb.connect(str(scratch), read_only=True) as con:
+        built = set(con.sql(sql).fetchall())
+    assert rebuilt == built and date(2025, 6, 30) in {r[3] for r in rebuilt}
+    monkeypatch.setenv("POLICE_VALIDATED_DIR", str(tmp_path / "elsewhere"))
+    with pytest.raises(build_report.ReportError, match="run make rebuild"):
+        build_report.with_vars(deployed.published, json.dumps(june), tmp_path / "again")
 
 
 def test_dbt_builds_elsewhere_and_publish_keeps_the_previous(deployed: Warehouse) -> None:
